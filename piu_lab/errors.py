@@ -1,0 +1,119 @@
+"""The one exception tree of PIU Lab.
+
+Every error raised on purpose by ``piu_lab`` derives from :class:`PiuLabError` and carries
+structured context (``error.context``), a one-line ``hint`` that says what to do, and the
+``exit_code`` the command line returns for it (documented in the README)::
+
+    PiuLabError                          exit 1
+    ├── ConfigurationError               exit 2
+    │   └── UnknownDatabaseURL           exit 2
+    ├── StoreError                       exit 3
+    │   ├── DatabaseUnreachable          exit 3
+    │   ├── ReadOnlyDatabase             exit 3
+    │   ├── SchemaTooNew                 exit 4
+    │   └── SchemaNotInitialised         exit 4
+    ├── InvalidRecord                    exit 5   (validation at the edges; ``errors`` lists each)
+    └── SynthError                       exit 6
+
+Errors never carry passenger values in their message: they name the field and where it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+__all__ = [
+    "ConfigurationError",
+    "DatabaseUnreachable",
+    "InvalidRecord",
+    "PiuLabError",
+    "ReadOnlyDatabase",
+    "SchemaNotInitialised",
+    "SchemaTooNew",
+    "StoreError",
+    "SynthError",
+    "UnknownDatabaseURL",
+]
+
+
+class PiuLabError(Exception):
+    """Root of every error raised on purpose by PIU Lab."""
+
+    exit_code: ClassVar[int] = 1
+    default_hint: ClassVar[str] = ""
+
+    def __init__(self, message: str, *, hint: str | None = None, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint if hint is not None else self.default_hint
+        self.context: Mapping[str, Any] = dict(context)
+
+    def one_line(self) -> str:
+        """The message and the hint on one line, as the CLI prints it."""
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class ConfigurationError(PiuLabError):
+    """A setting, option or environment variable is wrong."""
+
+    exit_code = 2
+
+
+class UnknownDatabaseURL(ConfigurationError):
+    """The database URL names no backend PIU Lab supports."""
+
+    default_hint = (
+        "use a SQLite path or URL (sqlite:///path/to/lab.sqlite3) or a PostgreSQL URL "
+        "(postgresql://user@host:5432/db)"
+    )
+
+
+class StoreError(PiuLabError):
+    """The passenger database could not do what was asked."""
+
+    exit_code = 3
+
+
+class DatabaseUnreachable(StoreError):
+    """The database server does not answer or refuses the connection."""
+
+    default_hint = "check that the server runs, the host, port, user and password in the URL"
+
+
+class ReadOnlyDatabase(StoreError):
+    """The database file or its folder cannot be written."""
+
+    default_hint = "choose a writable path with --db or PIU_LAB_DB, or fix the permissions"
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer PIU Lab than this one."""
+
+    exit_code = 4
+    default_hint = "upgrade PIU Lab (pip install -U piu-lab) before opening this database"
+
+
+class SchemaNotInitialised(StoreError):
+    """The database has no PIU Lab schema yet (or an older one that needs migrating)."""
+
+    exit_code = 4
+    default_hint = "run `piu-lab init` (it creates or migrates the schema)"
+
+
+class InvalidRecord(PiuLabError):
+    """A record failed validation at the edge; ``errors`` lists each problem with its place."""
+
+    exit_code = 5
+
+    def __init__(
+        self, message: str, *, errors: tuple[str, ...] = (), hint: str | None = None, **context: Any
+    ) -> None:
+        super().__init__(message, hint=hint, **context)
+        self.errors = errors
+
+
+class SynthError(PiuLabError):
+    """The synthetic traffic generator was asked for something it cannot make."""
+
+    exit_code = 6
