@@ -29,8 +29,9 @@ __all__ = ["cli", "main"]
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
-_out = Console()
-_err = Console(stderr=True)
+# Not a terminal (pipes, tests, CI): wide enough that a summary row or an error stays on one line.
+_out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+_err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
 
 DB_OPTION = click.option(
     "--db",
@@ -208,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="piu-lab", standalone_mode=False)
     except api.PiuLabError as err:
-        _err.print(f"error: {err.one_line()}", markup=False, highlight=False)
+        click.echo(f"error: {err.one_line()}", err=True)
         sys.exit(err.exit_code)
     except click.ClickException as err:
         err.show()
@@ -224,10 +225,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # a bug: still one line unless asked for the traceback
         if os.environ.get("PIU_LAB_DEBUG"):
             raise
-        _err.print(
+        click.echo(
             f"internal error: {type(err).__name__}: {err} "
             "(set PIU_LAB_DEBUG=1 for the traceback and report it)",
-            markup=False,
-            highlight=False,
+            err=True,
         )
         sys.exit(EXIT_INTERNAL)

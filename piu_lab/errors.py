@@ -13,7 +13,9 @@ structured context (``error.context``), a one-line ``hint`` that says what to do
     │   ├── SchemaTooNew                 exit 4
     │   └── SchemaNotInitialised         exit 4
     ├── InvalidRecord                    exit 5   (validation at the edges; ``errors`` lists each)
-    └── SynthError                       exit 6
+    ├── SynthError                       exit 6
+    └── IngestError                      exit 7
+        └── MessageParseError            exit 7   (``segment`` and ``position`` say where)
 
 Errors never carry passenger values in their message: they name the field and where it was.
 """
@@ -26,7 +28,9 @@ from typing import Any, ClassVar
 __all__ = [
     "ConfigurationError",
     "DatabaseUnreachable",
+    "IngestError",
     "InvalidRecord",
+    "MessageParseError",
     "PiuLabError",
     "ReadOnlyDatabase",
     "SchemaNotInitialised",
@@ -117,3 +121,24 @@ class SynthError(PiuLabError):
     """The synthetic traffic generator was asked for something it cannot make."""
 
     exit_code = 6
+
+
+class IngestError(PiuLabError):
+    """A carrier message could not be taken in."""
+
+    exit_code = 7
+
+
+class MessageParseError(IngestError):
+    """A message cannot be parsed; it goes to quarantine with this reason (never lost).
+
+    ``segment`` is the segment number in the file (from 1) and ``position`` what was expected
+    or found there; neither carries a passenger value.
+    """
+
+    def __init__(
+        self, message: str, *, segment: int = 0, position: str = "", hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint, segment=segment, position=position)
+        self.segment = segment
+        self.position = position
