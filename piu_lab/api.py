@@ -22,7 +22,9 @@ from piu_lab.clock import Clock, FrozenClock, SystemClock
 from piu_lab.errors import (
     ConfigurationError,
     DatabaseUnreachable,
+    IngestError,
     InvalidRecord,
+    MessageParseError,
     PiuLabError,
     ReadOnlyDatabase,
     SchemaNotInitialised,
@@ -31,7 +33,8 @@ from piu_lab.errors import (
     SynthError,
     UnknownDatabaseURL,
 )
-from piu_lab.model import Pnr
+from piu_lab.ingest import pipeline as _ingest
+from piu_lab.ingest.report import report_json
 
 __all__ = [
     "Clock",
@@ -39,9 +42,12 @@ __all__ = [
     "DatabaseUnreachable",
     "DemoResult",
     "FrozenClock",
+    "IngestError",
+    "IngestReport",
     "InvalidRecord",
     "Lab",
     "LabSummary",
+    "MessageParseError",
     "PiuLabError",
     "ReadOnlyDatabase",
     "SchemaNotInitialised",
@@ -52,11 +58,37 @@ __all__ = [
     "SystemClock",
     "UnknownDatabaseURL",
     "default_database_url",
+    "dry_run_ingest",
+    "ingest_report_json",
     "open_lab",
 ]
 
 SynthConfig = _synth.SynthConfig
+IngestReport = _ingest.IngestReport
 Progress = Callable[[str, int, int], None]
+
+
+def dry_run_ingest(
+    paths: Sequence[Path | str],
+    *,
+    clock: Clock | None = None,
+    replay: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Parse, filter and report the messages of ``paths`` without any database (the carrier
+    onboarding check); duplicates are recognised within the run."""
+    return _ingest.ingest_paths(
+        paths,
+        store=None,
+        clock=clock if clock is not None else SystemClock(),
+        replay=replay,
+        progress=progress,
+    )
+
+
+def ingest_report_json(report: IngestReport) -> dict[str, object]:
+    """The dry-run JSON document of an ingest (``docs/ingest-report.md``)."""
+    return {**report_json(report.items), "summary": _ingest.summarise(report)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +103,12 @@ class LabSummary:
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
-    """What ``Lab.load_demo`` generated, wrote and stored."""
+    """What ``Lab.load_demo`` generated, wrote and took in through the ingest."""
 
     traffic: dict[str, int]
     files: dict[str, int]
-    out_dir: Path | None
-    new_versions: int
-    duplicates: int
-    manifests: int
+    out_dir: Path
+    ingest: dict[str, object]
 
 
 def default_database_url() -> str:
@@ -111,46 +141,64 @@ class Lab:
             counts=self._store.counts(),
         )
 
+    def ingest(
+        self,
+        paths: Sequence[Path | str],
+        *,
+        replay: bool = False,
+        quarantine_days: int = _ingest.DEFAULT_QUARANTINE_DAYS,
+        batch_pnrs: int = _ingest.BATCH_PNRS,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Take in the PNRGOV/PAXLST messages of files and folders (see ``dry_run_ingest``).
+
+        Each message is filtered on receipt (Annex I only, sensitive data deleted and counted:
+        R-DATA-01/02, R-SENS-01..03), then stored as new PNR versions entirely or not at all,
+        recorded as a duplicate, or quarantined with its reason. ``replay`` takes each
+        message's envelope time as its time of receipt (recorded or synthetic feeds).
+        """
+        return _ingest.ingest_paths(
+            paths,
+            store=self._store,
+            clock=self.clock,
+            replay=replay,
+            quarantine_days=quarantine_days,
+            batch_pnrs=batch_pnrs,
+            progress=progress,
+        )
+
+    def purge_quarantine(self) -> int:
+        """Drop the scrubbed forms of quarantined messages past their purge date."""
+        return self._store.purge_quarantine(self.clock.now())
+
+    def message_counts(self) -> dict[str, int]:
+        """Received messages per status (no personal data)."""
+        return self._store.message_counts()
+
     def load_demo(
         self,
         config: _synth.SynthConfig,
         *,
-        out_dir: Path | None = None,
+        out_dir: Path,
         progress: Progress | None = None,
     ) -> DemoResult:
-        """Generate synthetic traffic, write its carrier messages to ``out_dir`` (when given) and
-        load its records straight into the store.
+        """Generate synthetic traffic, write it as carriers send it (PNRGOV/PAXLST files in
+        ``out_dir``) and take it in through the real ingest, replaying the feed's own clock.
 
-        Until the ingest issue lands, records go in directly; the written PNRGOV/PAXLST files
-        are what the ingest will read. Loading twice stores nothing twice (versions are keyed).
+        Loading twice stores nothing twice: the second run's messages are duplicates.
         """
         traffic = _synth.generate(config, progress=progress)
-        files: dict[str, int] = {}
-        if out_dir is not None:
-            files = _synth.write_traffic(traffic, out_dir, progress=progress)
+        files = _synth.write_traffic(traffic, out_dir, progress=progress)
         self._store.write_carriers(traffic.carriers)
-        pnr_result = self._write_in_batches(traffic.pnrs, progress)
-        api_result = self._store.write_manifests(traffic.manifests)
+        report = self.ingest(
+            [out_dir / "pnrgov", out_dir / "paxlst"], replay=True, progress=progress
+        )
         return DemoResult(
             traffic=traffic.summary(),
             files=files,
             out_dir=out_dir,
-            new_versions=pnr_result[0],
-            duplicates=pnr_result[1],
-            manifests=api_result.new_versions,
+            ingest=_ingest.summarise(report),
         )
-
-    def _write_in_batches(
-        self, pnrs: Sequence[Pnr], progress: Progress | None, batch: int = 20_000
-    ) -> tuple[int, int]:
-        new = dup = 0
-        for start in range(0, len(pnrs), batch):
-            result = self._store.write_pnrs(pnrs[start : start + batch])
-            new += result.new_versions
-            dup += result.duplicates
-            if progress is not None:
-                progress("store", min(start + batch, len(pnrs)), len(pnrs))
-        return new, dup
 
     def close(self) -> None:
         self._store.close()

@@ -1,7 +1,8 @@
 """The ``piu-lab`` command line.
 
-Exit codes (also in the README): 0 success; 1 any other PIU Lab error; 2 bad usage or
-configuration (unknown database URL...); 3 the database cannot be reached or written;
+Exit codes (also in the README): 0 success; 1 bad usage (an unknown option or a missing path)
+or any other PIU Lab error; 2 a bad configuration (unknown database URL...) or, for
+``ingest``, a message quarantined; 3 the database cannot be reached or written;
 4 the schema is missing or newer than this PIU Lab; 5 an invalid record; 6 the synthetic
 generator refused its settings; 70 an internal error (a bug: set PIU_LAB_DEBUG=1 for the
 traceback); 130 interrupted. Errors are one line on standard error, never a traceback.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import platformdirs
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -26,6 +29,8 @@ from piu_lab import __version__, api
 
 __all__ = ["cli", "main"]
 
+EXIT_USAGE = 1
+EXIT_QUARANTINED = 2
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
@@ -148,7 +153,7 @@ def synth(days: int, scale: str, seed: int, out: Path, quiet: bool) -> None:
 
 @cli.command()
 @DB_OPTION
-@click.option("--days", type=click.IntRange(1, 31), default=1, show_default=True)
+@click.option("--days", type=click.IntRange(1, 7), default=1, show_default=True)
 @click.option(
     "--scale", type=click.Choice(["small", "belgium"]), default="belgium", show_default=True
 )
@@ -158,7 +163,7 @@ def synth(days: int, scale: str, seed: int, out: Path, quiet: bool) -> None:
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Also write the carrier messages there (default: not written).",
+    help="Folder for the carrier messages (default: a fresh folder in the per-user cache).",
 )
 @click.option(
     "--no-serve", is_flag=True, help="Build and fill the database, print a summary, exit."
@@ -175,26 +180,32 @@ def demo(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Build the embedded database, fill it with synthetic traffic and serve the dashboards."""
+    """Build the embedded database, fill it with synthetic traffic and serve the dashboards.
+
+    The traffic goes the way real traffic does: written as PNRGOV/PAXLST messages, then read
+    by the ingest (filtered on receipt, stored as PNR versions).
+    """
     config = api.SynthConfig(days=days, scale=scale, seed=seed)  # type: ignore[arg-type]
+    folder = out if out is not None else _demo_folder(scale, seed)
     with api.open_lab(db) as lab, _progress(not quiet and not as_json) as progress:
-        result = lab.load_demo(config, out_dir=out, progress=progress)
+        result = lab.load_demo(config, out_dir=folder, progress=progress)
         summary = lab.summary()
     if as_json:
         click.echo(
             json.dumps(
                 {
                     **_summary_dict(summary),
-                    "new_versions": result.new_versions,
-                    "duplicates": result.duplicates,
+                    "ingest": result.ingest,
                     "traffic": result.traffic,
+                    "messages": str(folder),
                 }
             )
         )
     else:
+        ingest = result.ingest
         _out.print(
-            f"stored {result.new_versions:,} new PNR versions "
-            f"({result.duplicates:,} already there) and {result.manifests:,} manifests"
+            f"messages in {folder}: {ingest['received']:,} received, {ingest['stored']:,} "
+            f"stored, {ingest['duplicates']:,} duplicates, {ingest['quarantined']:,} quarantined"
         )
         _print_summary(summary)
     if not no_serve:
@@ -204,6 +215,100 @@ def demo(
         )
 
 
+def _demo_folder(scale: str, seed: int) -> Path:
+    """A fresh folder for the demo's messages in the per-user cache."""
+    folder = Path(platformdirs.user_cache_dir("piu-lab")) / f"demo-{scale}-{seed}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    return folder
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@DB_OPTION
+@click.option("--dry-run", is_flag=True, help="Parse, filter and report; store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document (see docs/).")
+@click.option(
+    "--replay",
+    is_flag=True,
+    help="Take each message's envelope (UNB) time as its time of receipt (recorded feeds).",
+)
+@click.option(
+    "--quarantine-days",
+    type=click.IntRange(1, 3650),
+    default=30,
+    show_default=True,
+    help="Days the scrubbed form of a quarantined message is kept.",
+)
+@click.option(
+    "--batch",
+    "batch_pnrs",
+    type=click.IntRange(1, 1_000_000),
+    default=5_000,
+    show_default=True,
+    help="About how many PNRs are stored per transaction (whole messages only).",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(
+    paths: tuple[Path, ...],
+    db: str | None,
+    dry_run: bool,
+    as_json: bool,
+    replay: bool,
+    quarantine_days: int,
+    batch_pnrs: int,
+    quiet: bool,
+) -> None:
+    """Take in PNRGOV and PAXLST messages from files or folders.
+
+    Every message is filtered on receipt (Annex I only; sensitive data deleted and counted,
+    never kept), then stored as new PNR versions, recognised as a duplicate, or quarantined
+    with its reason. Exit 0 when every message parsed, 2 when any was quarantined, 1 on a
+    usage error. With --dry-run --json it stores nothing and prints the report: the tool to
+    validate a new carrier's test feed.
+    """
+    purged = 0
+    with _progress(not quiet and not as_json) as progress:
+        if dry_run:
+            report = api.dry_run_ingest(list(paths), replay=replay, progress=progress)
+        else:
+            with api.open_lab(db) as lab:
+                purged = lab.purge_quarantine()
+                report = lab.ingest(
+                    list(paths),
+                    replay=replay,
+                    quarantine_days=quarantine_days,
+                    batch_pnrs=batch_pnrs,
+                    progress=progress,
+                )
+    document = api.ingest_report_json(report)
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False))
+    else:
+        summary = document["summary"]
+        assert isinstance(summary, dict)
+        verb = "would store" if dry_run else "stored"
+        _out.print(
+            f"{summary['files']:,} files, {summary['received']:,} messages: {verb} "
+            f"{summary['stored']:,} ({summary['pnr_versions']:,} PNR versions, "
+            f"{summary['manifests']:,} manifests), {summary['duplicates']:,} duplicates, "
+            f"{summary['quarantined']:,} quarantined"
+            + (f"; {purged} quarantined messages purged" if purged else "")
+        )
+        if summary["removed"]:
+            removed = ", ".join(f"{k} {v:,}" for k, v in summary["removed"].items())
+            _out.print(f"deleted on receipt (counts only): {removed}")
+        for outcome, status in report.items:
+            if status == "quarantined" and outcome.error is not None:
+                _err.print(
+                    f"quarantined: {outcome.source} #{outcome.index}: {outcome.error.one_line()}",
+                    markup=False,
+                    highlight=False,
+                )
+    if report.quarantined:
+        sys.exit(EXIT_QUARANTINED)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns PIU Lab errors into one line and an exit code."""
     try:
@@ -211,6 +316,9 @@ def main(argv: list[str] | None = None) -> None:
     except api.PiuLabError as err:
         click.echo(f"error: {err.one_line()}", err=True)
         sys.exit(err.exit_code)
+    except click.UsageError as err:
+        err.show()
+        sys.exit(EXIT_USAGE)
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)

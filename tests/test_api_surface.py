@@ -10,9 +10,12 @@ EXPECTED = [
     "DatabaseUnreachable",
     "DemoResult",
     "FrozenClock",
+    "IngestError",
+    "IngestReport",
     "InvalidRecord",
     "Lab",
     "LabSummary",
+    "MessageParseError",
     "PiuLabError",
     "ReadOnlyDatabase",
     "SchemaNotInitialised",
@@ -23,6 +26,8 @@ EXPECTED = [
     "SystemClock",
     "UnknownDatabaseURL",
     "default_database_url",
+    "dry_run_ingest",
+    "ingest_report_json",
     "open_lab",
 ]
 
@@ -43,4 +48,4 @@ def test_no_other_public_names_leak() -> None:
         for name, value in vars(api).items()
         if not name.startswith("_") and getattr(value, "__module__", "").startswith("piu_lab")
     }
-    assert public <= set(api.__all__) | {"annotations", "Progress", "Pnr"}
+    assert public <= set(api.__all__) | {"annotations", "Progress", "report_json"}

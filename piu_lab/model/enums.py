@@ -49,8 +49,12 @@ class LocationKind(StrEnum):
 
 
 class MessageKind(StrEnum):
+    """What a received message is; UNKNOWN only for a quarantined message whose type could not
+    be read."""
+
     PNRGOV = "PNRGOV"
     PAXLST = "PAXLST"
+    UNKNOWN = "UNKNOWN"
 
 
 class MessageStatus(StrEnum):

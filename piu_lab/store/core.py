@@ -18,11 +18,11 @@ from types import TracebackType
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from piu_lab.errors import InvalidRecord, SchemaNotInitialised, SchemaTooNew, StoreError
 from piu_lab.model import ApiManifest, Carrier, MessageKind, MessageStatus, Pnr
-from piu_lab.store import migrate, reads, rebuild, schema, writes
+from piu_lab.store import intake, migrate, reads, rebuild, schema, writes
 from piu_lab.store.engine import (
     make_engine,
     prepare_sqlite_folder,
@@ -218,6 +218,50 @@ class Store:
             select(table.c.status).where(table.c.message_id == message_id)
         ).scalar_one_or_none()
         return None if found is None else MessageStatus(found)
+
+    # -- intake (the ingest) -------------------------------------------------------------
+
+    def store_messages(self, batch: Sequence[intake.Incoming]) -> list[intake.IntakeResult]:
+        """Store parsed messages, each entirely or not at all, in one transaction (see
+        :mod:`.intake`); build each row with :func:`piu_lab.store.intake.message_row`."""
+        if not batch:
+            return []
+        with self._begin("store messages") as conn:
+            return intake.store_messages(conn, batch)
+
+    def quarantine_message(
+        self,
+        row: dict[str, Any],
+        *,
+        source: str,
+        segment: int,
+        detail: str,
+        scrubbed: str,
+        purge_after: datetime,
+    ) -> None:
+        """Keep an unparseable message's reason and scrubbed form (never the raw bytes)."""
+        with self._begin("quarantine a message") as conn:
+            intake.quarantine(
+                conn,
+                row,
+                source=source,
+                segment=segment,
+                detail=detail,
+                scrubbed=scrubbed,
+                purge_after=purge_after,
+            )
+
+    def purge_quarantine(self, now: datetime) -> int:
+        """Drop the scrubbed forms past their purge date; returns how many were purged."""
+        with self._begin("purge the quarantine") as conn:
+            return intake.purge_quarantine(conn, now)
+
+    def message_counts(self) -> dict[str, int]:
+        """Received messages per status (STORED, DUPLICATE, QUARANTINED...)."""
+        m = schema.message
+        with self._connect("count messages") as conn:
+            rows = conn.execute(select(m.c.status, func.count()).group_by(m.c.status))
+            return {str(status): int(n) for status, n in rows}
 
     # -- reads ----------------------------------------------------------------------------
 

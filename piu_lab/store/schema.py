@@ -144,6 +144,24 @@ message = _table(
     Index(None, "status", "received_at"),
 )
 
+#: A message that could not be parsed (R-SENS-02: nothing received is lost without a trace):
+#: its reason and, until ``purge_after``, its scrubbed canonical form (the shapes of its
+#: segments, never a value). Readable only by the technical role (through the facade).
+quarantine = _table(
+    "quarantine",
+    Column("message_id", String(), primary_key=True),
+    _text("source"),
+    Column("reason", Text, nullable=False),
+    Column("segment", Integer, nullable=False),
+    _text("detail"),
+    Column("scrubbed", Text, nullable=True),
+    _utc("quarantined_at"),
+    _utc("purge_after"),
+    _utc("purged_at", nullable=True),
+    ForeignKeyConstraint(["message_id"], ["message.message_id"], ondelete="CASCADE"),
+    Index(None, "purge_after"),
+)
+
 pnr = _table(
     "pnr",
     Column("pnr_id", String(), primary_key=True),
@@ -430,7 +448,9 @@ PNR_TABLES: tuple[Table, ...] = (
 )
 API_TABLES: tuple[Table, ...] = (api_manifest, api_leg, api_person, api_document)
 #: Every table by name, in a parent-first order (what ``read_table`` and ``counts`` accept).
-TABLES: dict[str, Table] = {t.name: t for t in (carrier, message, *PNR_TABLES, *API_TABLES)}
+TABLES: dict[str, Table] = {
+    t.name: t for t in (carrier, message, quarantine, *PNR_TABLES, *API_TABLES)
+}
 
 
 def is_utc(column: Column[Any]) -> bool:

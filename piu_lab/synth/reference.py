@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import csv
 import math
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import airportsdata
-
 from piu_lab.errors import SynthError
-from piu_lab.model import Carrier, CarrierType, LocationKind, Sector
+from piu_lab.model import Carrier, CarrierType, Sector
+from piu_lab.places import Place, known_places, locations
 
 __all__ = [
     "BELGIAN_AIRPORTS",
@@ -39,20 +36,6 @@ __all__ = [
 
 BELGIAN_AIRPORTS = ("BRU", "CRL", "LGG", "OST", "ANR")
 _BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """An airport, station, bus stop or port."""
-
-    code: str
-    kind: LocationKind
-    name: str
-    country: str  # ISO alpha-2
-    tz: ZoneInfo
-    city: str = ""
-    lat: float = math.nan
-    lon: float = math.nan
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,29 +120,9 @@ def _hhmm(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def _ascii(text: str) -> str:
-    """Upper-case ASCII, as carriers write place names."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join("".join(c if c.isalnum() else " " for c in plain.upper()).split())
-
-
-def _airport(code: str, raw: dict[str, Any]) -> Place:
-    return Place(
-        code=code,
-        kind=LocationKind.AIRPORT,
-        name=_ascii(str(raw["name"])),
-        country=str(raw["country"]),
-        tz=ZoneInfo(str(raw["tz"])),
-        city=_ascii(str(raw["city"])),
-        lat=float(raw["lat"]),
-        lon=float(raw["lon"]),
-    )
-
-
 @lru_cache(maxsize=1)
 def load_reference() -> Reference:
     """Load (once) every reference table the generator uses."""
-    airports: dict[str, Any] = dict(airportsdata.load("IATA"))
     carriers: dict[str, Carrier] = {}
     kinds: dict[str, str] = {}
     numerics: dict[str, str] = {}
@@ -200,20 +163,11 @@ def load_reference() -> Reference:
         needed.update(sched.destinations, sched.beyond, [b for b, _ in sched.bases])
         if sched.hub:
             needed.add(sched.hub)
-    places: dict[str, Place] = {}
-    for code in sorted(needed):
-        if code not in airports:
-            raise SynthError(f"airport {code!r} of the schedule is unknown to airportsdata")
-        places[code] = _airport(code, airports[code])
-    for row in _rows("locations.csv"):
-        places[row["code"]] = Place(
-            code=row["code"],
-            kind=LocationKind(row["kind"]),
-            name=row["name"],
-            country=row["country"],
-            tz=ZoneInfo(row["tz"]),
-            city=row["name"].split()[0].split("-")[0],
-        )
+    places: dict[str, Place] = known_places(needed)
+    missing = sorted(needed - set(places))
+    if missing:
+        raise SynthError(f"airport {missing[0]!r} of the schedule is unknown to airportsdata")
+    places.update(locations())
     services = tuple(
         Service(
             code=row["code"],
