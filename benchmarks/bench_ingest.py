@@ -42,7 +42,11 @@ def _run(url: str, feed: Path, traffic: Any) -> dict[str, Any]:
         report = ingest_paths([feed], store=store, clock=FrozenClock(), replay=True)
         seconds = time.perf_counter() - start
         counts = store.counts()
-    with open_store(url + ("" if url.startswith("postgres") else "-direct")) as direct:
+    direct_url = url + "-direct"
+    if url.startswith("postgres"):
+        pgserver.reset_database(url)  # the baseline loads the same records into an empty store
+        direct_url = url
+    with open_store(direct_url) as direct:
         start = time.perf_counter()
         for i in range(0, len(traffic.pnrs), 20_000):
             direct.write_pnrs(traffic.pnrs[i : i + 20_000])

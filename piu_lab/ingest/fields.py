@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from piu_lab.model import DocumentType, Gender
 
 __all__ = [
+    "TITLES",
     "DocoFields",
     "DocsFields",
     "MinorFields",
@@ -23,13 +25,14 @@ __all__ = [
     "flight_key",
     "mask_card",
     "parse_ddmmyy",
-    "parse_docs",
     "parse_doco",
+    "parse_docs",
     "parse_hhmm",
     "parse_minor",
     "parse_phones",
     "parse_text_date",
     "parse_yymmdd",
+    "seat_of",
     "split_flight",
     "split_title",
 ]
@@ -46,7 +49,15 @@ TITLES = ("MSTR", "MISS", "MRS", "DR", "MR", "MS", "PROF", "SIR", "REV", "CAPT",
 #: Titles also glued to them (``JOHNMR``); not MS or DR, which end many names (WILLIAMS).
 GLUED_TITLES = ("MSTR", "MISS", "MRS", "MR")
 _TITLE_SPACED = re.compile(rf"^(?P<name>.+?)\s+(?P<title>{'|'.join(TITLES)})$")
-_TITLE_GLUED = re.compile(rf"^(?P<name>[A-Z .'-]*?[A-Z]{{3,}})(?P<title>{'|'.join(GLUED_TITLES)})$")
+_TITLE_GLUED = re.compile(rf"^(?P<name>[A-Z .'-]*?[A-Z]{{2,}})(?P<title>{'|'.join(GLUED_TITLES)})$")
+
+
+_TEXT_DATE = re.compile(r"(\d{1,2})([A-Z]{3})(\d{2}|\d{4})")
+_NOT_CARD = re.compile(r"[^0-9X*]")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+_LETTERS = re.compile(r"[A-Z]+")
+_NOT_DIGIT = re.compile(r"\D")
+_FLIGHT = re.compile(r"^0*(\d+)(.*)$")
 
 
 def _century(yy: int, pivot: date, *, past: bool) -> int:
@@ -57,10 +68,11 @@ def _century(yy: int, pivot: date, *, past: bool) -> int:
     return year if year <= pivot.year + 50 else year - 100
 
 
+@lru_cache(maxsize=4096)
 def parse_ddmmyy(text: str, pivot: date) -> date | None:
     """``061210`` -> 2010-12-06 (PNRGOV dates)."""
     text = text.strip()
-    if len(text) != 6 or not text.isdigit():
+    if len(text) != 6 or not text.isdecimal():
         return None
     try:
         return date(_century(int(text[4:]), pivot, past=False), int(text[2:4]), int(text[:2]))
@@ -71,12 +83,12 @@ def parse_ddmmyy(text: str, pivot: date) -> date | None:
 def parse_yymmdd(text: str, pivot: date, *, past: bool = False) -> date | None:
     """``720907`` -> 1972-09-07 (PAXLST DTM 329 birth dates are in the past)."""
     text = text.strip()
-    if len(text) == 8 and text.isdigit():
+    if len(text) == 8 and text.isdecimal():
         try:
             return date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:
             return None
-    if len(text) != 6 or not text.isdigit():
+    if len(text) != 6 or not text.isdecimal():
         return None
     try:
         return date(_century(int(text[:2]), pivot, past=past), int(text[2:4]), int(text[4:]))
@@ -84,9 +96,10 @@ def parse_yymmdd(text: str, pivot: date, *, past: bool = False) -> date | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def parse_hhmm(text: str) -> tuple[int, int] | None:
     text = text.strip()
-    if len(text) < 4 or not text[:4].isdigit():
+    if len(text) < 4 or not text[:4].isdecimal():
         return None
     hh, mm = int(text[:2]), int(text[2:4])
     return (hh, mm) if hh < 24 and mm < 60 else None
@@ -103,7 +116,7 @@ def parse_datetime(day: str, hhmm: str, pivot: date) -> datetime | None:
 
 def parse_text_date(text: str, pivot: date, *, past: bool) -> date | None:
     """``12JUL64`` / ``12JUL1964`` (DOCS dates)."""
-    match = re.fullmatch(r"(\d{1,2})([A-Z]{3})(\d{2}|\d{4})", text.strip().upper())
+    match = _TEXT_DATE.fullmatch(text.strip().upper())
     if match is None or match.group(2) not in _MONTHS:
         return None
     day, month, year = int(match.group(1)), _MONTHS[match.group(2)], match.group(3)
@@ -125,7 +138,7 @@ def split_title(given: str) -> tuple[str, str]:
 
 def mask_card(number: str) -> str:
     """Keep the last four digits of a card number, mask everything else (heading 6)."""
-    digits = re.sub(r"[^0-9X*]", "", number.upper())
+    digits = _NOT_CARD.sub("", number.upper())
     if len(digits) <= 4:
         return "X" * len(digits)
     return "X" * (len(digits) - 4) + digits[-4:]
@@ -170,11 +183,14 @@ def _country(text: str) -> str:
     return text if _COUNTRY.match(text) else ""
 
 
+_DOC_TYPES = {t.value: t for t in DocumentType}
+
+
 def _doc_type(code: str) -> DocumentType | None:
     code = code.strip()[:1].upper()
     if not code:
         return None
-    return next((t for t in DocumentType if t.value == code), DocumentType.OTHER)
+    return _DOC_TYPES.get(code, DocumentType.OTHER)
 
 
 def _slash_parts(text: str, n: int) -> list[str]:
@@ -188,10 +204,11 @@ def parse_docs(text: str, pivot: date) -> DocsFields:
     """Decode the DOCS free text; missing parts are empty or None."""
     parts = _slash_parts(text, 10)
     gender_code = parts[5].upper().replace(" ", "")
-    given = " ".join(p for p in parts[8:10] if p).upper()
-    first, _ = split_title(given.split(" ", 1)[0]) if given else ("", "")
+    given, _ = split_title(" ".join(p for p in parts[8:10] if p))
+    words = given.split(" ")
+    first, _ = split_title(words[0]) if given else ("", "")
     if given and first:  # a title glued to the first given name (MOLLYMRS) is not a name
-        given = " ".join([first, *given.split(" ")[1:]])
+        given = " ".join([first, *words[1:]])
     return DocsFields(
         doc_type=_doc_type(parts[0]),
         issuing_country=_country(parts[1]),
@@ -235,7 +252,7 @@ def parse_doco(text: str) -> DocoFields:
 
 def compact(name: str) -> str:
     """A name without spaces, dots, hyphens or apostrophes, for matching (``BEL T`` = ``BELT``)."""
-    return re.sub(r"[^A-Z0-9]", "", name.upper())
+    return _NOT_ALNUM.sub("", name.upper())
 
 
 _EMAIL_CODES = {"//": "@", "..": "_", "./": "-"}
@@ -259,8 +276,8 @@ def parse_phones(text: str) -> list[str]:
     than six digits is not a phone number.
     """
     out = []
-    for chunk in re.split(r"[A-Z]+", text.upper()):
-        digits = re.sub(r"\D", "", chunk)
+    for chunk in _LETTERS.split(text.upper()):
+        digits = _NOT_DIGIT.sub("", chunk)
         if len(digits) >= 6:
             out.append(digits)
     return out
@@ -290,7 +307,7 @@ def _guardian(text: str) -> tuple[str, str, str]:
     """``<name> <contact> <relation>``: the relation is the last word, the contact the word
     before it when it holds a digit or an ``@``."""
     words = text.split()
-    if len(words) >= 3 and any(c.isdigit() or c == "@" for c in words[-2]):
+    if len(words) >= 3 and any(c.isdecimal() or c == "@" for c in words[-2]):
         return " ".join(words[:-2]), words[-2], words[-1]
     return " ".join(words), "", ""
 
@@ -326,7 +343,20 @@ def split_flight(text: str) -> tuple[str, str]:
 def flight_key(number: str) -> str:
     """A flight number for comparing: digits zero-padded to four, suffix kept (``989`` ->
     ``0989``, ``0006`` -> ``0006``, ``12A`` -> ``0012A``). Stored numbers stay as written."""
-    match = re.match(r"^0*(\d+)(.*)$", number.strip().upper())
+    match = _FLIGHT.match(number.strip().upper())
     if match is None:
         return number.strip().upper()
     return f"{int(match.group(1)):04d}{match.group(2)}"
+
+
+_SEAT = re.compile(r"^(?:0*(\d{1,3}[A-Z])|(\d{1,3}-\d{1,3})|(\d{1,4}))$")
+
+
+def seat_of(text: str) -> str:
+    """A seat number (heading 14), or ``""`` for a placeholder (``XXX``): an aircraft seat
+    without leading zeros (``074E`` -> ``74E``), a coach and seat (``09-019``), or a bus or
+    cabin number (``12``, ``7001``) as written."""
+    match = _SEAT.match(text.strip().upper())
+    if match is None:
+        return ""
+    return next(g for g in match.groups() if g)

@@ -6,23 +6,25 @@ receipt and counted; anything not understood is a warning, never a silent drop.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from piu_lab.ingest.fields import parse_yymmdd
+from piu_lab.ingest.fields import parse_hhmm, parse_yymmdd, split_flight
 from piu_lab.ingest.sensitive import Removed
-from piu_lab.ingest.syntax import RawSegment
+from piu_lab.ingest.syntax import KNOWN_TAGS, RawSegment
 from piu_lab.model import (
     ApiLeg,
     ApiManifest,
     ApiPerson,
     DocumentType,
     Gender,
+    LocationKind,
     PassengerRole,
     Sector,
     TravelDocument,
 )
+from piu_lab.places import Place, find_place
 
 __all__ = ["parse_paxlst"]
 
@@ -44,15 +46,15 @@ def _when(seg: RawSegment, pivot: date) -> datetime | None:
     """DTM+189:2004241200:201 (CCYYMMDDHHMM or YYMMDDHHMM)."""
     text = seg.get(0, 1)
     digits = text[:12] if len(text) >= 12 and seg.get(0, 2) in {"", "201", "203"} else text
-    if len(digits) == 12 and digits[:2] in {"19", "20"} and digits.isdigit():
+    if len(digits) == 12 and digits[:2] in {"19", "20"} and digits.isdecimal():
         digits = digits[2:]
     if len(digits) < 6:
         return None
     day = parse_yymmdd(digits[:6], pivot)
     if day is None:
         return None
-    hh, mm = (int(digits[6:8]), int(digits[8:10])) if len(digits) >= 10 else (0, 0)
-    return datetime(day.year, day.month, day.day, min(hh, 23), min(mm, 59))
+    hh, mm = (parse_hhmm(digits[6:10]) if len(digits) >= 10 else None) or (0, 0)
+    return datetime(day.year, day.month, day.day, hh, mm)
 
 
 @dataclass(slots=True)
@@ -74,14 +76,20 @@ class _Person:
 class _Leg:
     carrier: str
     number: str
+    code: str = ""  # the code of transport as the TDT writes it (API-DIR art. 3(2))
     origin: str = ""
     destination: str = ""
     departure: datetime | None = None
     arrival: datetime | None = None
+    next_departure: datetime | None = None  # a DTM+189 for the next LOC+92 leg
 
 
 def parse_paxlst(
-    segments: Sequence[RawSegment], *, received_at: datetime, message_id: str = ""
+    segments: Sequence[RawSegment],
+    *,
+    received_at: datetime,
+    message_id: str = "",
+    place: Callable[[str], Place | None] = find_place,
 ) -> tuple[ApiManifest | None, list[str], Removed]:
     """Walk one PAXLST message. Returns the manifest (None without a TDT), warnings, deletions."""
     pivot = received_at.date()
@@ -92,18 +100,12 @@ def parse_paxlst(
     person: _Person | None = None
     crew_list = False
     total: int | None = None
-    pending_loc = ""  # LOC+92 routing: origin then destination
     for seg in segments:
         tag = seg.tag
         if tag == "BGM":
             crew_list = seg.get(0, 0) in {"250", "251"}
         elif tag == "TDT":
-            number = seg.get(1, 0).upper().replace(" ", "")
-            carrier = seg.get(4, 0).upper() or number[:2]
-            if number.startswith(carrier) and len(number) > len(carrier):
-                number = number[len(carrier) :]
-            legs.append(_Leg(carrier, number.lstrip("0") or number))
-            pending_loc = ""
+            legs.append(_tdt(seg))
         elif tag == "NAD":
             qualifier = seg.get(0, 0).upper()
             if qualifier == "MS" or qualifier not in _ROLES:
@@ -120,9 +122,7 @@ def parse_paxlst(
             if any(seg.element(i) for i in range(4, len(seg.elements))):
                 removed.add("outside-annex")  # the address on NAD: not an API item
         elif tag == "LOC":
-            _loc(seg, legs, person, removed, pending_loc)
-            if seg.get(0, 0) == "92" and person is None and legs:
-                pending_loc = seg.get(1, 0)
+            _loc(seg, legs, person, removed)
         elif tag == "DTM":
             _dtm(seg, legs, person, pivot)
         elif tag == "ATT" and person is not None:
@@ -140,11 +140,12 @@ def parse_paxlst(
                 removed.add("outside-annex")  # seat, booking and customer references
         elif tag == "CNT":
             count = seg.get(0, 1)
-            total = int(count) if count.isdigit() else None
+            total = int(count) if count.isdecimal() else None
         elif tag in _NOT_KEPT:
             removed.add("outside-annex")
         elif tag not in _IGNORED:
-            warnings.append(f"segment {seg.number} {tag}: segment not understood; deleted")
+            name = tag if tag in KNOWN_TAGS else "(unknown tag)"  # a stray value is no tag
+            warnings.append(f"segment {seg.number} {name}: segment not understood; deleted")
             removed.add("unknown-segment")
     if not legs:
         warnings.append("no TDT segment: the message names no transport")
@@ -152,7 +153,7 @@ def parse_paxlst(
     manifest = ApiManifest(
         carrier=legs[0].carrier,
         transport_number=legs[0].number,
-        sector=Sector.AIR,
+        sector=_sector(legs[0].origin, place),
         legs=tuple(
             ApiLeg(
                 carrier=leg.carrier,
@@ -168,15 +169,38 @@ def parse_paxlst(
         received_at=received_at,
         total_count=total,
         initial_embarkation=legs[0].origin,
-        transport_code="20",
+        transport_code=legs[0].code,
         message_id=message_id,
     )
     return manifest, warnings, removed
 
 
-def _loc(
-    seg: RawSegment, legs: list[_Leg], person: _Person | None, removed: Removed, pending: str
-) -> None:
+def _tdt(seg: RawSegment) -> _Leg:
+    """``TDT+20+UA0989+++UA``: the carrier (element 4, else the start of the journey id) and
+    the transport number as written (``0989``; compare numbers with ``fields.flight_key``)."""
+    ident = seg.get(1, 0).strip().upper().replace(" ", "")
+    carrier = seg.get(4, 0).strip().upper()
+    if carrier and ident.startswith(carrier) and len(ident) > len(carrier):
+        return _Leg(carrier, ident[len(carrier) :], ident)
+    prefix, number = split_flight(ident)
+    return _Leg(carrier or prefix, number or ident, ident)
+
+
+_SECTORS = {
+    LocationKind.AIRPORT: Sector.AIR,
+    LocationKind.STATION: Sector.HST,
+    LocationKind.PORT: Sector.SEA,
+    LocationKind.BUS_STOP: Sector.BUS,
+}
+
+
+def _sector(origin: str, place: Callable[[str], Place | None]) -> Sector:
+    """The sector of the transport, from the kind of its first port (air when unknown)."""
+    found = place(origin) if origin else None
+    return _SECTORS[found.kind] if found is not None else Sector.AIR
+
+
+def _loc(seg: RawSegment, legs: list[_Leg], person: _Person | None, removed: Removed) -> None:
     qualifier, place = seg.get(0, 0), seg.get(1, 0).upper()
     if person is None and legs:
         leg = legs[-1]
@@ -184,15 +208,15 @@ def _loc(
             leg.origin = place
         elif qualifier == "87":
             leg.destination = place
-        elif qualifier == "92":  # progressive routing: pairs of LOC+92
-            if not leg.origin or (leg.origin and leg.destination and pending):
-                if leg.origin and leg.destination:
-                    legs.append(_Leg(leg.carrier, leg.number, origin=leg.destination))
-                    legs[-1].destination = place
-                else:
-                    leg.origin = place
+        elif qualifier == "92":  # progressive routing: LOC+92 in order, one or several TDTs
+            if not leg.origin:
+                leg.origin = place
             elif not leg.destination:
                 leg.destination = place
+            elif place != leg.destination:  # a repeated place starts the next pair
+                nxt = _Leg(leg.carrier, leg.number, leg.code, leg.destination, place)
+                nxt.departure = leg.next_departure
+                legs.append(nxt)
         return
     if person is None:
         return
@@ -212,10 +236,13 @@ def _dtm(seg: RawSegment, legs: list[_Leg], person: _Person | None, pivot: date)
     qualifier = seg.get(0, 0)
     if person is None and legs:
         moment = _when(seg, pivot)
-        if qualifier == "189" and legs[-1].departure is None:
-            legs[-1].departure = moment
+        leg = legs[-1]
+        if qualifier == "189" and leg.departure is None:
+            leg.departure = moment
+        elif qualifier == "189" and leg.arrival is not None:
+            leg.next_departure = moment
         elif qualifier == "232":
-            legs[-1].arrival = moment
+            leg.arrival = moment
         return
     if person is None:
         return

@@ -27,7 +27,7 @@ from piu_lab.ingest.fields import (
     split_title,
 )
 from piu_lab.ingest.sensitive import Removed, SensitiveTable
-from piu_lab.ingest.syntax import RawSegment
+from piu_lab.ingest.syntax import KNOWN_TAGS, RawSegment
 from piu_lab.model import (
     AnnexHeading,
     Bag,
@@ -40,7 +40,7 @@ from piu_lab.model import (
 )
 from piu_lab.places import Place
 
-__all__ = ["PaxDraft", "PnrDraft", "PnrgovContext", "SegDraft", "money"]
+__all__ = ["PaxDraft", "PnrDraft", "PnrgovContext", "SegDraft", "money", "tag_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,7 @@ class SegDraft:
     operating_carrier: str | None = None
     operating_number: str | None = None
     equipment: str = ""
+    second_tvl: bool = False  # the operating number came from a second TVL (before 14.1)
 
 
 @dataclass(slots=True)
@@ -89,9 +90,10 @@ class PaxDraft:
 
 
 Contacts = list[tuple[ContactKind, str, str]]
-#: ``CTCE``/``CTCM``... in free text: the passenger's own contacts (heading 5). ``CTCT`` (the
-#: travel agent's phone) and ``CTCR`` (refused) are not.
-_CONTACT_TEXT = re.compile(r"\bCTC\s?([EMHBPA])\b\s*(.*)")
+#: ``CTCE``/``CTCM``... in free text: the passenger's own contacts (heading 5: e-mail, mobile,
+#: home, unspecified phone, address). ``CTCB`` (an employer's phone), ``CTCT`` (the travel
+#: agent's) and ``CTCR`` (refused) are not the passenger's own (R-DATA-02).
+_CONTACT_TEXT = re.compile(r"\bCTC\s?([EMHPA])\b\s*(.*)")
 _FORMS = {f.value: f for f in PaymentForm}
 _PAX_TYPES = {
     "A": PassengerType.ADULT,
@@ -102,6 +104,11 @@ _PAX_TYPES = {
     "INF": PassengerType.INFANT,
 }
 _AGENCY_NAME = re.compile(r"[A-Z].*\s.*[A-Z]")
+_FOP_CODE = re.compile(r"^[A-Z]{2}$")  # CC, CA, CK, MS, IN, GR...: any other two letters is MS
+
+
+def tag_name(seg: RawSegment) -> str:
+    return seg.tag if seg.tag in KNOWN_TAGS else "(unknown tag)"
 
 
 def money(text: str) -> Decimal | None:
@@ -160,7 +167,9 @@ class PnrDraft:
 
     # -- helpers ---------------------------------------------------------------------------
     def warn(self, seg: RawSegment, text: str) -> None:
-        self.warnings.append(f"segment {seg.number} {seg.tag}: {text}")
+        """A warning names the segment number and a known tag only (an unknown one may be a
+        value that lost its place)."""
+        self.warnings.append(f"segment {seg.number} {tag_name(seg)}: {text}")
 
     def delete_text(self, text: str, default: str = "free-text") -> None:
         """Free text (OSI, remarks, LTS...) is outside Annex I: counted under the protected
@@ -203,11 +212,11 @@ class PnrDraft:
             return  # the flight's or another system's locator: heading 1 is already set
         self.carrier = seg.get(0, 0).upper()
         self.locator = seg.get(0, 1).upper().replace(" ", "") or None
-        when, clock = seg.get(0, 3), seg.get(0, 4)
-        if not when and len(seg.get(0, 2)) == 6 and seg.get(0, 2).isdigit():
-            when, clock = seg.get(0, 2), seg.get(0, 3)  # RCI+UA:7C789A:230818:1220
+        when, clock = seg.get(0, 3).strip(), seg.get(0, 4).strip()
+        if len(seg.get(0, 2)) == 6 and seg.get(0, 2).isdecimal():
+            when, clock = seg.get(0, 2), seg.get(0, 3).strip()  # RCI+UA:7C789A:230818:1220
         created = parse_datetime(when, clock, self.ctx.pivot) if when else None
-        if created is not None and len(clock) >= 6 and clock[4:6].isdigit():
+        if created is not None and len(clock) >= 6 and clock[4:6].isdecimal():
             created = created.replace(second=min(int(clock[4:6]), 59))
         self.created_at = created
 
@@ -285,7 +294,7 @@ class PnrDraft:
         self.delete_text(joined)
 
     def contact_from_text(self, letter: str, value: str) -> None:
-        """A ``CTCx`` contact (IATA): E e-mail, A address, M/H/B/P phones."""
+        """A ``CTCx`` contact (IATA): E e-mail, A address, M/H/P phones."""
         target = self.contact_target()
         if letter == "E":
             email = decode_email(value)
@@ -299,9 +308,9 @@ class PnrDraft:
 
     def on_ebd(self, seg: RawSegment) -> None:
         count = seg.get(1, 0)
-        if count.isdigit() and self.current is not None:
+        if count.isdecimal() and self.current is not None:
             self.current.excess_bags += int(count)
-        elif count.isdigit():
+        elif count.isdecimal():
             self.warn(seg, "excess baggage outside a traveller group has no traveller; not kept")
 
     # -- group 2: travellers ---------------------------------------------------------------
@@ -311,6 +320,9 @@ class PnrDraft:
         ref = seg.get(1, 2).strip()
         if self.state in {"flight", "checkin"}:
             self.identify_checkin(seg, ref, surname, given)
+            return
+        if seg.get(0, 1).strip().upper() == "G":  # a group name (GRPS), not a traveller
+            self.removed.add("group-name")
             return
         ptype = _PAX_TYPES.get(seg.get(1, 1).strip().upper(), PassengerType.ADULT)
         pax = PaxDraft(ref or str(len(self.pax) + 1), surname, given, title, ptype)
@@ -373,6 +385,9 @@ class PnrDraft:
         for el in seg.elements:
             code = el[0].strip().upper() if el else ""
             if not code:
+                continue
+            if not _FOP_CODE.match(code):
+                self.warn(seg, "form of payment without a payment code; not kept")
                 continue
             form = _FORMS.get(code, PaymentForm.MISCELLANEOUS)
             amount, vendor, number = (el[i] if len(el) > i else "" for i in (2, 3, 4))

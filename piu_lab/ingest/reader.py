@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from piu_lab.errors import MessageParseError, PiuLabError
+from piu_lab.errors import MessageParseError
 from piu_lab.ingest.message import Envelope, MessageSlice, split_messages
 from piu_lab.ingest.paxlst import parse_paxlst
 from piu_lab.ingest.pnrgov import ParsedPnr, parse_pnrgov
@@ -67,6 +67,29 @@ def scrub(segments: tuple[RawSegment, ...] | list[RawSegment]) -> str:
     return "\n".join(lines)
 
 
+def _quarantined(
+    piece: MessageSlice,
+    source: str,
+    index: int,
+    error: MessageParseError,
+    warnings: tuple[str, ...],
+) -> MessageOutcome:
+    """The outcome of a message that goes to quarantine: its reason and scrubbed shape."""
+    return MessageOutcome(
+        source,
+        index,
+        piece.kind,
+        piece.sha256,
+        piece.envelope,
+        (),
+        None,
+        {},
+        warnings,
+        error,
+        scrub(piece.segments),
+    )
+
+
 def _parse_slice(
     piece: MessageSlice,
     *,
@@ -76,6 +99,8 @@ def _parse_slice(
     place: Callable[[str], Place | None],
 ) -> MessageOutcome:
     warnings = [_note_text(n) for n in piece.notes]
+    if piece.error is not None:  # not a message we can read: quarantined with the reason
+        return _quarantined(piece, source, index, piece.error, tuple(warnings))
     message_id = piece.sha256[:32]
     removed = Removed()
     pnrs: tuple[ParsedPnr, ...] = ()
@@ -88,12 +113,10 @@ def _parse_slice(
         warnings += more
         removed.merge(header_removed)
         good: list[ParsedPnr] = []
-        for p in parsed:
+        for number, p in enumerate(parsed, start=1):
             problems = pnr_problems(p.pnr)
-            if problems:
-                warnings.append(
-                    f"PNR {p.pnr.carrier}:{p.pnr.record_locator} not stored: " + "; ".join(problems)
-                )
+            if problems:  # named by its place in the message, never by its locator
+                warnings.append(f"PNR {number} of the message not stored: " + "; ".join(problems))
                 continue
             good.append(p)
             for cat, n in p.removed.items():
@@ -107,7 +130,7 @@ def _parse_slice(
             )
     else:
         manifest, more, removed = parse_paxlst(
-            piece.segments, received_at=received_at, message_id=message_id
+            piece.segments, received_at=received_at, message_id=message_id, place=place
         )
         warnings += more
         if manifest is None:
@@ -127,6 +150,13 @@ def _parse_slice(
     )
 
 
+def _unreadable(
+    data: bytes, source: str, error: MessageParseError, segments: tuple[RawSegment, ...]
+) -> MessageOutcome:
+    digest = hashlib.sha256(data).hexdigest()
+    return MessageOutcome(source, 1, None, digest, None, (), None, {}, (), error, scrub(segments))
+
+
 def _receipt(piece: MessageSlice, received_at: datetime, *, replay: bool) -> datetime:
     """When a replayed feed (recorded or synthetic) was received: its envelope's send time."""
     sent = piece.envelope.sent_at
@@ -142,20 +172,24 @@ def read_message_file(
     replay: bool = False,
 ) -> list[MessageOutcome]:
     """Parse and filter every message of a file; a file that cannot be cut into messages
-    becomes one quarantined outcome. Only :class:`PiuLabError` subclasses escape.
+    becomes one quarantined outcome, and so does a message that cannot be read. Nothing
+    escapes: whatever goes wrong, the message is quarantined with the reason (the segment and
+    position, or the kind of failure), never lost and never logged with its values.
 
     ``replay`` takes each message's envelope time (UNB) as its time of receipt, for replaying
     a recorded or synthetic feed (push stages and versions then follow the feed's own clock).
     """
     try:
         tok = tokenise(data)
+    except Exception as err:
+        failure = MessageParseError(
+            f"the file could not be read ({type(err).__name__})", position="syntax"
+        )
+        return [_unreadable(data, source, failure, ())]
+    try:
         pieces = split_messages(tok)
     except MessageParseError as err:
-        digest = hashlib.sha256(data).hexdigest()
-        segments = tokenise(data).segments if data else ()
-        return [
-            MessageOutcome(source, 1, None, digest, None, (), None, {}, (), err, scrub(segments))
-        ]
+        return [_unreadable(data, source, err, tok.segments)]
     out = []
     for index, piece in enumerate(pieces, start=1):
         try:
@@ -168,26 +202,10 @@ def read_message_file(
                     place=place,
                 )
             )
-        except PiuLabError:
-            raise
-        except (ValueError, IndexError, KeyError, TypeError, AttributeError) as err:
+        except Exception as err:
             failure = MessageParseError(
                 f"message {index} could not be parsed ({type(err).__name__})",
                 position="unexpected structure",
             )
-            out.append(
-                MessageOutcome(
-                    source,
-                    index,
-                    piece.kind,
-                    piece.sha256,
-                    piece.envelope,
-                    (),
-                    None,
-                    {},
-                    (),
-                    failure,
-                    scrub(piece.segments),
-                )
-            )
+            out.append(_quarantined(piece, source, index, failure, ()))
     return out

@@ -23,7 +23,7 @@ def _day(value: date | None) -> str | None:
 
 
 def _moment(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="minutes") if value is not None else None
+    return value.isoformat(timespec="seconds") if value is not None else None
 
 
 def _document(doc: TravelDocument) -> dict[str, Any]:
@@ -33,6 +33,8 @@ def _document(doc: TravelDocument) -> dict[str, Any]:
         "issuing_country": doc.issuing_country or None,
         "expiry": _day(doc.expiry_date),
         "nationality": doc.nationality or None,
+        "date_of_birth": _day(doc.date_of_birth),
+        "gender": doc.gender.value,
     }
 
 
@@ -44,11 +46,14 @@ def _passenger(p: Passenger) -> dict[str, Any]:
         "given_names": p.given_names,
         "title": p.title or None,
         "passenger_type": p.passenger_type.name.lower(),
+        "infant_of": p.infant_of,
         "travel_status": p.travel_status.value.lower(),
         "date_of_birth": _day(first.date_of_birth) if first else None,
         "gender": first.gender.value if first else None,
         "documents": [_document(d) for d in p.documents],
-        "seats": [{"segment": s.seg_no, "seat": s.seat_number} for s in p.seats],
+        "seats": [
+            {"segment": s.seg_no, "seat": s.seat_number, "cabin": s.cabin or None} for s in p.seats
+        ],
         "bags": sum(b.count for b in p.bags),
         "tickets": [t.number for t in p.tickets],
         "frequent_flyer": [f"{f.airline}{f.number}" for f in p.frequent_flyers],
@@ -85,10 +90,15 @@ def _pnr(parsed: ParsedPnr) -> dict[str, Any]:
         "payments": [
             {"form": pay.form.name.lower(), "card": pay.card_masked or None} for pay in pnr.payments
         ],
-        "agency": pnr.agency.iata_number if pnr.agency else None,
+        "agency": {"iata_number": pnr.agency.iata_number, "name": pnr.agency.name or None}
+        if pnr.agency
+        else None,
         "contacts": [{"kind": c.kind.value.lower(), "value": c.value} for c in pnr.contacts],
         "splits": [s.related_locator for s in pnr.splits],
-        "history": len(pnr.history),
+        "history": [
+            {"heading": int(h.heading), "action": h.action.name.lower(), "item": h.item}
+            for h in pnr.history
+        ],
         "removed": dict(parsed.removed),
         "warnings": list(parsed.warnings),
     }
@@ -144,6 +154,13 @@ def message_json(outcome: MessageOutcome, status: str | None = None) -> dict[str
         "removed": dict(outcome.removed),
         "pnrs": [_pnr(p) for p in outcome.pnrs],
         "legs": _legs(outcome.manifest) if outcome.manifest else [],
+        "manifest": {
+            "sector": outcome.manifest.sector.value,
+            "transport_code": outcome.manifest.transport_code or None,
+            "total_count": outcome.manifest.total_count,
+        }
+        if outcome.manifest
+        else None,
         "travellers": [_traveller(p) for p in outcome.manifest.persons] if outcome.manifest else [],
     }
 

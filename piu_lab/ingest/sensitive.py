@@ -73,7 +73,8 @@ def load_table() -> SensitiveTable:
     )
     # a code written as a word (e.g. "MOML" in free text) is caught as well
     words += [(code, cat) for code, cat in codes.items() if len(code) >= 4]
-    pattern = re.compile("|".join(re.escape(w) for w, _ in words))
+    # a word starts after a non-letter (HIV is not in ARCHIVE); prefixes like ALLERG stay open
+    pattern = re.compile("(?<![A-Z])(?:" + "|".join(re.escape(w) for w, _ in words) + ")")
     return SensitiveTable(
         version=str(raw["version"]),
         reviewed_by=str(raw["reviewed_by"]),

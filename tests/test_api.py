@@ -1,0 +1,68 @@
+"""The facade: opening a lab, its summary, the ingest and the demo through it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import piu_lab.api as api
+from piu_lab.synth import generate, write_traffic
+
+
+def test_open_lab_summary_and_clock(tmp_path: Path) -> None:
+    clock = api.FrozenClock(datetime(2026, 3, 2, tzinfo=UTC))
+    with api.open_lab(str(tmp_path / "lab.sqlite3"), clock=clock) as lab:
+        assert lab.clock is clock
+        assert lab.dialect == "sqlite"
+        summary = lab.summary()
+        assert summary.schema_revision
+        assert summary.counts["pnr"] == 0
+        assert "lab.sqlite3" in lab.url
+
+
+def test_open_lab_without_create_refuses_an_empty_database(tmp_path: Path) -> None:
+    with pytest.raises(api.SchemaNotInitialised):
+        api.open_lab(str(tmp_path / "none.sqlite3"), create=False)
+
+
+def test_default_database_url_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIU_LAB_DB", str(tmp_path / "env.sqlite3"))
+    assert api.default_database_url().endswith("env.sqlite3")
+
+
+def test_ingest_purge_and_message_counts(tmp_path: Path) -> None:
+    feed = tmp_path / "feed"
+    write_traffic(generate(api.SynthConfig(seed=4)), feed)
+    (feed / "pnrgov" / "zz-broken.edi").write_text("UNB+IATA:1+X+Y+260302:0800+1'UNH+1+PNRGOV'")
+    clock = api.FrozenClock(datetime(2026, 3, 4, tzinfo=UTC))
+    with api.open_lab(str(tmp_path / "lab.sqlite3"), clock=clock) as lab:
+        report = lab.ingest([feed], replay=True, quarantine_days=2)
+        assert report.quarantined == 1
+        assert report.stored == report.received - 1
+        counts = lab.message_counts()
+        assert counts == {"STORED": report.stored, "QUARANTINED": 1}
+        assert lab.purge_quarantine() == 0
+        clock.advance(days=3)
+        assert lab.purge_quarantine() == 1
+    doc = api.ingest_report_json(report)
+    assert doc["summary"]["quarantined"] == 1  # type: ignore[index]
+
+
+def test_dry_run_ingest_needs_no_database(tmp_path: Path) -> None:
+    feed = tmp_path / "feed"
+    write_traffic(generate(api.SynthConfig(seed=6)), feed)
+    report = api.dry_run_ingest([feed / "paxlst"])
+    assert report.manifests == report.received > 0
+    assert report.pnr_versions == 0
+
+
+def test_load_demo_goes_through_the_ingest(tmp_path: Path) -> None:
+    with api.open_lab(str(tmp_path / "lab.sqlite3")) as lab:
+        result = lab.load_demo(api.SynthConfig(seed=2), out_dir=tmp_path / "messages")
+        assert result.ingest["stored"] == result.ingest["received"]
+        assert result.files
+        assert lab.summary().counts["pnr_version"] == result.ingest["pnr_versions"]
