@@ -43,6 +43,7 @@ demo: setup
 	$(BIN)/piu-lab demo $(DEMO_ARGS)
 
 bench: setup
+	$(BIN)/python -m pip install -q -e ".[$(EXTRAS),bench]"
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -22,8 +22,11 @@ from piu_lab.clock import Clock, FrozenClock, SystemClock
 from piu_lab.errors import (
     ConfigurationError,
     DatabaseUnreachable,
+    IndexVersionMismatch,
     IngestError,
     InvalidRecord,
+    MatchingError,
+    MatchingInputError,
     MessageParseError,
     PiuLabError,
     ReadOnlyDatabase,
@@ -35,18 +38,34 @@ from piu_lab.errors import (
 )
 from piu_lab.ingest import pipeline as _ingest
 from piu_lab.ingest.report import report_json
+from piu_lab.matching import (
+    ALGORITHM as MATCHING_ALGORITHM,
+)
+from piu_lab.matching import (
+    NAME_THRESHOLD,
+    WatchlistIndex,
+    build_index,
+    load_index,
+    score_names,
+    screen,
+)
 
 __all__ = [
+    "MATCHING_ALGORITHM",
+    "NAME_THRESHOLD",
     "Clock",
     "ConfigurationError",
     "DatabaseUnreachable",
     "DemoResult",
     "FrozenClock",
+    "IndexVersionMismatch",
     "IngestError",
     "IngestReport",
     "InvalidRecord",
     "Lab",
     "LabSummary",
+    "MatchingError",
+    "MatchingInputError",
     "MessageParseError",
     "PiuLabError",
     "ReadOnlyDatabase",
@@ -57,10 +76,15 @@ __all__ = [
     "SynthError",
     "SystemClock",
     "UnknownDatabaseURL",
+    "WatchlistIndex",
+    "build_index",
     "default_database_url",
     "dry_run_ingest",
     "ingest_report_json",
+    "load_index",
     "open_lab",
+    "score_names",
+    "screen",
 ]
 
 SynthConfig = _synth.SynthConfig

@@ -14,8 +14,11 @@ structured context (``error.context``), a one-line ``hint`` that says what to do
     │   └── SchemaNotInitialised         exit 4
     ├── InvalidRecord                    exit 5   (validation at the edges; ``errors`` lists each)
     ├── SynthError                       exit 6
-    └── IngestError                      exit 7
-        └── MessageParseError            exit 7   (``segment`` and ``position`` say where)
+    ├── IngestError                      exit 7
+    │   └── MessageParseError            exit 7   (``segment`` and ``position`` say where)
+    └── MatchingError                    exit 8
+        ├── MatchingInputError           exit 8   (a malformed frame: ``frame``, ``column``)
+        └── IndexVersionMismatch         exit 8   (a saved index built by another algorithm)
 
 Errors never carry passenger values in their message: they name the field and where it was.
 """
@@ -28,8 +31,11 @@ from typing import Any, ClassVar
 __all__ = [
     "ConfigurationError",
     "DatabaseUnreachable",
+    "IndexVersionMismatch",
     "IngestError",
     "InvalidRecord",
+    "MatchingError",
+    "MatchingInputError",
     "MessageParseError",
     "PiuLabError",
     "ReadOnlyDatabase",
@@ -142,3 +148,24 @@ class MessageParseError(IngestError):
         super().__init__(message, hint=hint, segment=segment, position=position)
         self.segment = segment
         self.position = position
+
+
+class MatchingError(PiuLabError):
+    """Watchlist matching could not run."""
+
+    exit_code = 8
+
+
+class MatchingInputError(MatchingError):
+    """A travellers or watchlist frame is malformed (``frame`` and ``column`` say where)."""
+
+    default_hint = (
+        "travellers need traveller_id and full_name or surname (+ given_names); watchlists need "
+        "entry_id and full_name or surname (+ given_names)"
+    )
+
+
+class IndexVersionMismatch(MatchingError):
+    """A saved watchlist index was built by another version of the matching algorithm."""
+
+    default_hint = "rebuild the index from the watchlist with build_index()"

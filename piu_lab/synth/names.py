@@ -9,6 +9,7 @@ spelling of the same name. Everything is upper-case ASCII, as carriers write it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -70,6 +71,10 @@ def load_names() -> NamePools:
         pool.extend(tuple(g.split("|")) for g in groups)
         return np.arange(start, len(pool), dtype=np.int64)
 
+    def add_surnames(groups: list[str]) -> np.ndarray:
+        base = [tuple(g.split("|")) for g in groups]
+        return add(surnames, groups + ["|".join(g) for g in derived_surnames(base)])
+
     for index, (key, spec) in enumerate(sorted(raw["cultures"].items())):
         nats = spec["nationalities"]
         p = np.array(list(nats.values()), dtype=float)
@@ -82,7 +87,7 @@ def load_names() -> NamePools:
                 middle_prob=float(spec["middle_prob"]),
                 nationalities=tuple(nats),
                 nationality_p=p / p.sum(),
-                surnames=add(surnames, spec["surnames"]),
+                surnames=add_surnames(spec["surnames"]),
                 male=add(givens, spec["male"]),
                 female=add(givens, spec["female"]),
             )
@@ -93,6 +98,58 @@ def load_names() -> NamePools:
         surname_groups=tuple(surnames),
         given_groups=tuple(givens),
     )
+
+
+#: derived surname groups per culture (the long tail of rarer family names)
+DERIVED_SURNAMES = 2500
+_SYLLABLE = re.compile(r"[^AEIOUY]*[AEIOUY]+")
+
+
+def _syllables(name: str) -> list[str]:
+    parts = _SYLLABLE.findall(name)
+    tail = name[sum(len(p) for p in parts) :]
+    if parts and tail:
+        parts[-1] += tail
+    return parts
+
+
+def derived_surnames(base: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Rarer surnames of a culture, made of the syllables of its common ones.
+
+    Real populations have thousands of family names, most of them rare; the pools list only
+    the common ones, so without this tail synthetic travellers share names far more often than
+    real ones (a screening day would raise hundreds of thousands of coincidental hits). A
+    derived name joins the first syllable of one pool name, sometimes a middle syllable of a
+    second, and the last syllable of a third (``KOWAL`` + ``CZYK`` -> ``KOWACZYK``). Cultures
+    whose surnames are single short syllables (Chinese, Korean) get none: their speakers do
+    share few surnames.
+    """
+    words = [v for g in base for v in g if v.isalpha() and len(v) >= 5]
+    split = [_syllables(w) for w in dict.fromkeys(words)]
+    split = [s for s in split if len(s) >= 2]
+    if len(split) < 4:
+        return []
+    starts = sorted({s[0] for s in split})
+    middles = sorted({m for s in split for m in s[1:-1]})
+    ends = sorted({s[-1] for s in split})
+    seen = {v for g in base for v in g}
+    out: list[tuple[str, ...]] = []
+    n_s, n_m, n_e = len(starts), max(len(middles), 1), len(ends)
+    total = n_s * n_e * (n_m + 1)
+    step = 7919  # a prime: walks the combinations in a scattered, deterministic order
+    k = 0
+    for _ in range(total):
+        k = (k + step) % total
+        i, rest = k % n_s, k // n_s
+        j, m = rest % n_e, rest // n_e
+        name = starts[i] + (middles[m - 1] if m and middles else "") + ends[j]
+        if len(name) < 4 or len(name) > 14 or name in seen:
+            continue
+        seen.add(name)
+        out.append((name,))
+        if len(out) >= DERIVED_SURNAMES:
+            break
+    return out
 
 
 def draw_groups(rng: np.random.Generator, ids: np.ndarray, n: int) -> np.ndarray:

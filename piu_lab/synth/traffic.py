@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from piu_lab.model import ApiManifest, Carrier, Pnr, PushStage, Sector
+from piu_lab.model import ApiManifest, Carrier, Passenger, Pnr, PushStage, Sector
 from piu_lab.synth.config import SynthConfig
 from piu_lab.synth.schedule import Transport
 
@@ -63,6 +63,37 @@ class SynthTraffic:
     pushes: tuple[Push, ...] = ()
     journeys: int = 0
     journeys_by_sector: tuple[tuple[str, int], ...] = ()
+
+    def travellers(self) -> pd.DataFrame:
+        """Every PNR passenger, as of the latest version of their PNR, as screening takes them.
+
+        Columns: ``traveller_id`` (``PNR_ID/PAX_REF``), ``pnr_id``, ``pax_ref``, ``surname``,
+        ``given_names`` and, from the first travel document, ``date_of_birth`` (ISO text),
+        ``nationality`` and ``document_number`` (null without a document).
+        """
+        latest: dict[tuple[str, str], tuple[int, Passenger]] = {}
+        for pnr in self.pnrs:
+            for pax in pnr.passengers:
+                key = (pnr.pnr_id, pax.pax_ref)
+                if key not in latest or latest[key][0] <= pnr.version:
+                    latest[key] = (pnr.version, pax)
+        rows = []
+        for (pnr_id, ref), (_, pax) in latest.items():
+            doc = pax.documents[0] if pax.documents else None
+            dob = doc.date_of_birth if doc is not None else None
+            rows.append(
+                {
+                    "traveller_id": f"{pnr_id}/{ref}",
+                    "pnr_id": pnr_id,
+                    "pax_ref": ref,
+                    "surname": pax.surname,
+                    "given_names": pax.given_names,
+                    "date_of_birth": dob.isoformat() if dob is not None else None,
+                    "nationality": (doc.nationality or None) if doc is not None else None,
+                    "document_number": (doc.number or None) if doc is not None else None,
+                }
+            )
+        return pd.DataFrame(rows)
 
     def summary(self) -> dict[str, int]:
         """Counts only (no personal data): for the CLI table and ``summary.json``."""
