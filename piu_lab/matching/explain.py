@@ -89,6 +89,16 @@ def _display(values: pd.Series) -> pd.Series:
     return values.map(lambda v: _clean(v) or "unknown")
 
 
+def _join_columns(cells: npt.NDArray[np.object_], sep: str) -> npt.NDArray[np.object_]:
+    """Each row's non-empty cells joined by ``sep``, column by column (no loop over rows)."""
+    out = np.full(len(cells), "", dtype=object)
+    for c in range(cells.shape[1]):
+        piece = cells[:, c]
+        glue = np.where((out != "") & (piece != ""), sep, "").astype(object)
+        out = out + glue + piece
+    return out
+
+
 class _Side:
     """The words of the readings used by the comparisons, as text arrays."""
 
@@ -106,13 +116,8 @@ class _Side:
         self.words = text[np.where(self.valid, ids, len(text) - 1)]
 
     def joined(self, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
-        """The words where ``mask`` holds, space-separated, column by column (no row loop)."""
-        out = np.full(len(self.words), "", dtype=object)
-        for c in range(self.words.shape[1]):
-            piece = np.where(mask[:, c], self.words[:, c], "")
-            sep = np.where((out != "") & (piece != ""), " ", "")
-            out = out + sep + piece
-        return out
+        """The words where ``mask`` holds, space-separated."""
+        return _join_columns(np.where(mask, self.words, ""), " ")
 
 
 def _name_parts(
@@ -142,10 +147,13 @@ def _name_parts(
     text = np.where(tw == lw, tw + "=" + lw, tw + "~" + lw + " " + sim_txt.astype(object))
     js = '{"list": "' + lw + '", "similarity": ' + np.char.mod("%.3f", sims).astype(object)
     js = js + ', "traveller": "' + tw + '"}'
-    pairs = pd.DataFrame({"k": k, "i": i, "text": text, "json": js}).sort_values(["k", "i"])
-    grouped = pairs.groupby("k")
-    pair_text = grouped["text"].agg(", ".join).reindex(range(len(rows)), fill_value="")
-    pair_json = grouped["json"].agg(", ".join).reindex(range(len(rows)), fill_value="")
+    # each pair sits at its traveller word's position: joining the columns keeps that order
+    text_at = np.full((len(rows), width), "", dtype=object)
+    json_at = np.full((len(rows), width), "", dtype=object)
+    text_at[k, i] = text
+    json_at[k, i] = js
+    pair_text = _join_columns(text_at, ", ")
+    pair_json = _join_columns(json_at, ", ")
     matched_l = np.zeros(left.valid.shape, dtype=np.bool_)
     matched_r = np.zeros(right.valid.shape, dtype=np.bool_)
     matched_l[k, i] = True
@@ -156,8 +164,8 @@ def _name_parts(
         {
             "t_reading": left.joined(left.valid),
             "l_reading": right.joined(right.valid),
-            "pairs": pair_text.to_numpy(),
-            "pairs_json": "[" + pair_json.to_numpy(dtype=object) + "]",
+            "pairs": pair_text,
+            "pairs_json": "[" + pair_json + "]",
             "only_t": only_t,
             "only_l": only_l,
             "whole": comp.by_compact[rows],
