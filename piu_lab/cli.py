@@ -197,6 +197,7 @@ def demo(
                     **_summary_dict(summary),
                     "ingest": result.ingest,
                     "traffic": result.traffic,
+                    "screening": result.screening,
                     "messages": str(folder),
                 }
             )
@@ -208,6 +209,13 @@ def demo(
             f"stored, {ingest['duplicates']:,} duplicates, {ingest['quarantined']:,} quarantined"
         )
         _print_summary(summary)
+        sc = result.screening
+        _out.print(
+            f"screened {sc['travellers']:,} travellers against {sc['entries']:,} watchlist "
+            f"entries in {sc['seconds']} s: {sc['hits']:,} hits on {sc['travellers_hit']:,} "
+            f"travellers, {sc['planted_found']:,} of {sc['planted']:,} planted found "
+            "(hits are kept for review once the hit workflow exists)"
+        )
     if not no_serve:
         _err.print(
             "dashboards: none are built yet (they arrive with the views issue); "

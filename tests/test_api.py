@@ -66,3 +66,17 @@ def test_load_demo_goes_through_the_ingest(tmp_path: Path) -> None:
         assert result.ingest["stored"] == result.ingest["received"]
         assert result.files
         assert lab.summary().counts["pnr_version"] == result.ingest["pnr_versions"]
+
+
+def test_load_demo_screens_the_stored_journeys(tmp_path: Path) -> None:
+    """R-PRE-01: the demo screens what the ingest stored against the synthetic watchlists and
+    finds the planted travellers; only counts leave the facade."""
+    with api.open_lab(str(tmp_path / "lab.sqlite3")) as lab:
+        result = lab.load_demo(api.SynthConfig(seed=2), out_dir=tmp_path / "messages")
+    sc = result.screening
+    assert sc["travellers"] > 0
+    assert sc["entries"] == result.traffic["watchlist_entries"]
+    assert sc["planted"] > 0
+    assert sc["planted_found"] == sc["planted"]
+    assert sc["hits"] >= sc["planted_found"]
+    assert all(isinstance(v, (int, float)) for v in sc.values())

@@ -21,7 +21,7 @@ How two full names are compared (``name-v1``):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -164,6 +164,19 @@ class PreparedNames:
     compact_loose: npt.NDArray[np.object_]
     joined: npt.NDArray[np.object_]
     parsed: tuple[ParsedName, ...]
+    #: per string column, (code of each reading, distinct strings): filled on first use
+    coded_cache: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def coded(self, column: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+        """The readings' ``column`` (compact, rotated, joined...) as codes into its strings."""
+        got = self.coded_cache.get(column)
+        if got is None:
+            codes, uniques = pd.factorize(getattr(self, column))
+            got = (codes.astype(np.int64), np.asarray(uniques, dtype=object))
+            self.coded_cache[column] = got
+        return got
 
 
 def prepare_names(names: Sequence[object], vocab: Vocabulary | None = None) -> PreparedNames:
@@ -429,6 +442,27 @@ def _expand(
     return pair, rl, rr
 
 
+def _cp_coded(
+    left: PreparedNames,
+    rl: npt.NDArray[np.int64],
+    lcol: str,
+    right: PreparedNames,
+    rr: npt.NDArray[np.int64],
+    rcol: str,
+) -> npt.NDArray[np.float32]:
+    """Indel similarity of ``left.<lcol>[rl]`` and ``right.<rcol>[rr]``, each distinct pair of
+    strings computed once (strings coded once per prepared side, not per pair)."""
+    if len(rl) == 0:
+        return np.zeros(0, dtype=_F32)
+    lc, lt = left.coded(lcol)
+    rc, rt = right.coded(rcol)
+    span = np.int64(max(len(rt), 1))
+    inverse, uniq = pd.factorize(lc[rl] * span + rc[rr])
+    sims = _cp(list(lt[uniq // span]), list(rt[uniq % span]), Indel.normalized_similarity)
+    out: npt.NDArray[np.float32] = sims[inverse]
+    return out
+
+
 def _cp_pairs(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> npt.NDArray[np.float32]:
     """Indel similarity of aligned strings, each distinct pair computed once."""
     if len(a) == 0:
@@ -497,10 +531,10 @@ def _score_combos(
     token_score = np.where(shuffled, token_score - ORDER_COST, token_score).astype(_F32)
     compact = np.maximum(
         np.maximum(
-            _cp_pairs(left.compact[rl], right.compact[rr]),
-            _cp_pairs(left.compact[rl], right.rotated[rr]),
+            _cp_coded(left, rl, "compact", right, rr, "compact"),
+            _cp_coded(left, rl, "compact", right, rr, "rotated"),
         ),
-        _cp_pairs(left.joined[rl], right.joined[rr]),
+        _cp_coded(left, rl, "joined", right, rr, "joined"),
     )
     compact = np.power(compact, COMPACT_POWER)
     loosest = np.maximum(left.origin[rl], right.origin[rr])
