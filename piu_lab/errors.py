@@ -16,9 +16,14 @@ structured context (``error.context``), a one-line ``hint`` that says what to do
     ├── SynthError                       exit 6
     ├── IngestError                      exit 7
     │   └── MessageParseError            exit 7   (``segment`` and ``position`` say where)
-    └── MatchingError                    exit 8
-        ├── MatchingInputError           exit 8   (a malformed frame: ``frame``, ``column``)
-        └── IndexVersionMismatch         exit 8   (a saved index built by another algorithm)
+    ├── MatchingError                    exit 8
+    │   ├── MatchingInputError           exit 8   (a malformed frame: ``frame``, ``column``)
+    │   └── IndexVersionMismatch         exit 8   (a saved index built by another algorithm)
+    ├── AuditError                       exit 9
+    │   └── AuditChainBroken             exit 9   (``sequence`` first broken, ``kind`` how)
+    └── AccessError                      exit 10
+        ├── AccessDenied                 exit 10  (``rule_id``, ``action``, ``subject``)
+        └── RegisterError                exit 10  (the staff register refused a change)
 
 Errors never carry passenger values in their message: they name the field and where it was.
 """
@@ -29,6 +34,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 __all__ = [
+    "AccessDenied",
+    "AccessError",
+    "AuditChainBroken",
+    "AuditError",
     "ConfigurationError",
     "DatabaseUnreachable",
     "IndexVersionMismatch",
@@ -39,6 +48,7 @@ __all__ = [
     "MessageParseError",
     "PiuLabError",
     "ReadOnlyDatabase",
+    "RegisterError",
     "SchemaNotInitialised",
     "SchemaTooNew",
     "StoreError",
@@ -169,3 +179,53 @@ class IndexVersionMismatch(MatchingError):
     """A saved watchlist index was built by another version of the matching algorithm."""
 
     default_hint = "rebuild the index from the watchlist with build_index()"
+
+
+class AuditError(PiuLabError):
+    """The audit log (R-LOG-02) could not do what was asked: keys, checkpoints, bad events."""
+
+    exit_code = 9
+
+
+class AuditChainBroken(AuditError):
+    """The audit log's hash chain or signed checkpoint does not verify (R-LOG-02 tamper check).
+
+    ``sequence`` is the first broken sequence number and ``kind`` says how it broke
+    (``altered``, ``deleted``, ``inserted``, ``reordered``, ``truncated``, ``rewritten``,
+    ``bad_signature``).
+    """
+
+    default_hint = (
+        "the audit log was changed outside PIU Lab: keep the database as it is and tell the DPO"
+    )
+
+    def __init__(
+        self, message: str, *, sequence: int, kind: str, hint: str | None = None, **context: Any
+    ) -> None:
+        super().__init__(message, hint=hint, sequence=sequence, kind=kind, **context)
+        self.sequence = sequence
+        self.kind = kind
+
+
+class AccessError(PiuLabError):
+    """Access control refused something (a request, or a change to the staff register)."""
+
+    exit_code = 10
+
+
+class AccessDenied(AccessError):
+    """A policy decision denied the request; ``rule_id`` names the rule that decided (fails
+    closed: there is no switch that disables checking)."""
+
+    default_hint = "check the declared purpose, the member's clearance, secondment or grant"
+
+    def __init__(
+        self, message: str, *, rule_id: str, hint: str | None = None, **context: Any
+    ) -> None:
+        super().__init__(message, hint=hint, rule_id=rule_id, **context)
+        self.rule_id = rule_id
+
+
+class RegisterError(AccessError):
+    """The staff register refused a change the royal decree of 21 December 2017 forbids
+    (art. 4-7, 11-20, 23)."""

@@ -476,59 +476,10 @@ def _cp_pairs(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> npt.NDA
     return sims[inverse]
 
 
-def _score_combos(
-    left: PreparedNames,
-    rl: npt.NDArray[np.int64],
-    right: PreparedNames,
-    rr: npt.NDArray[np.int64],
-    width: int,
-) -> tuple[
-    npt.NDArray[np.float32],
-    npt.NDArray[np.float32],
-    npt.NDArray[np.float32],
-    npt.NDArray[np.int64],
-    npt.NDArray[np.float32],
-]:
-    """Scores of reading pairs whose longer side has at most ``width`` words."""
-    vocab = left.vocab
-    lw = left.words[rl, :width].astype(np.int64)
-    rw = right.words[rr, :width].astype(np.int64)
-    valid = (lw[:, :, None] >= 0) & (rw[:, None, :] >= 0)
-    m = len(vocab)
-    codes = (
-        np.broadcast_to(lw[:, :, None], valid.shape)[valid] * m
-        + np.broadcast_to(rw[:, None, :], valid.shape)[valid]
-    )
-    inverse, uniq = pd.factorize(codes)
-    sims_u = _word_sims(vocab, uniq // m, uniq % m)
-    sims = np.full(valid.shape, -1.0, dtype=_F32)
-    sims[valid] = sims_u[inverse]
-    left_to, left_sim = _greedy(sims)
-    right_sim = np.zeros_like(left_sim)
-    right_matched = np.zeros(rw.shape, dtype=np.bool_)
-    left_matched = left_to >= 0
-    rows, cols = np.nonzero(left_matched)
-    right_sim[rows, left_to[rows, cols]] = left_sim[rows, cols]
-    right_matched[rows, left_to[rows, cols]] = True
-    weight = _weights(vocab)
-    kind = np.asarray(vocab.kind, dtype=np.int8)
-    syllabic = np.maximum(left.origin[rl], right.origin[rr]) >= Origin.HANGUL
-    extra_cost = np.where(syllabic, SYLLABLE_EXTRA_COST, EXTRA_WORD_COST).astype(_F32)
-    s_l = _side_score(left_sim, lw, right_matched, rw, weight, kind, extra_cost)
-    s_r = _side_score(right_sim, rw, left_matched, lw, weight, kind, extra_cost)
-    wl = np.where(lw >= 0, weight[np.maximum(lw, 0)], 0).sum(axis=1)
-    wr = np.where(rw >= 0, weight[np.maximum(rw, 0)], 0).sum(axis=1)
-    # the shorter name (fewer name words, then less weight) is the one that must be covered;
-    # on a tie the lower of the two views counts, so the score is symmetric
-    nl = _name_count(lw, kind)
-    nr = _name_count(rw, kind)
-    left_shorter = (nl < nr) | ((nl == nr) & (wl < wr))
-    right_shorter = (nr < nl) | ((nl == nr) & (wr < wl))
-    token_score = np.where(left_shorter, s_l, np.where(right_shorter, s_r, np.minimum(s_l, s_r)))
-    shuffled = _out_of_order(left_to, lw, rw, kind) | _mixed_roles(
-        left_to, left.roles[rl, :width], right.roles[rr, :width], lw, rw, kind
-    )
-    token_score = np.where(shuffled, token_score - ORDER_COST, token_score).astype(_F32)
+def _compact_scores(
+    left: PreparedNames, rl: npt.NDArray[np.int64], right: PreparedNames, rr: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float32]:
+    """The whole-name comparison of each reading pair (words joined, both rotations)."""
     compact = np.maximum(
         np.maximum(
             _cp_coded(left, rl, "compact", right, rr, "compact"),
@@ -546,8 +497,123 @@ def _score_combos(
         if mask.any():
             keyed = np.power(np.minimum(_cp_pairs(lk[rl[mask]], rk[rr[mask]]), KEY_CAP), 2)
             compact[mask] = np.maximum(compact[mask], keyed)
+    out: npt.NDArray[np.float32] = compact.astype(_F32)
+    return out
+
+
+def _shorter_side(
+    lw: npt.NDArray[np.int64],
+    rw: npt.NDArray[np.int64],
+    weight: npt.NDArray[np.float32],
+    kind: npt.NDArray[np.int8],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which side must be covered: fewer name words, then less weight (neither on a tie)."""
+    wl = np.where(lw >= 0, weight[np.maximum(lw, 0)], 0).sum(axis=1)
+    wr = np.where(rw >= 0, weight[np.maximum(rw, 0)], 0).sum(axis=1)
+    nl = _name_count(lw, kind)
+    nr = _name_count(rw, kind)
+    left_shorter = (nl < nr) | ((nl == nr) & (wl < wr))
+    right_shorter = (nr < nl) | ((nl == nr) & (wr < wl))
+    return left_shorter, right_shorter
+
+
+def _token_bound(
+    sims: npt.NDArray[np.float32],
+    lw: npt.NDArray[np.int64],
+    rw: npt.NDArray[np.int64],
+    kind: npt.NDArray[np.int8],
+    left_shorter: npt.NDArray[np.bool_],
+    right_shorter: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.float32]:
+    """An upper bound of the word-aligned score: the covered side's weakest word can do no
+    better than its best partner, and the score is at most weakest ** WEAKEST_POWER."""
+
+    def side(best: npt.NDArray[np.float32], ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        k = np.where(ids >= 0, kind[np.maximum(ids, 0)], -1)
+        counted = (ids >= 0) & (k != WordKind.PARTICLE)
+        weakest = np.where(counted, np.clip(best, 0.0, 1.0), 2.0).min(axis=1)
+        out: npt.NDArray[np.float32] = np.where(weakest > 1.5, 1.0, weakest).astype(_F32)
+        return out
+
+    ub_l = side(sims.max(axis=2), lw)
+    ub_r = side(sims.max(axis=1), rw)
+    ub = np.where(left_shorter, ub_l, np.where(right_shorter, ub_r, np.minimum(ub_l, ub_r)))
+    bound: npt.NDArray[np.float32] = np.power(ub, WEAKEST_POWER).astype(_F32)
+    return bound
+
+
+def _score_combos(
+    left: PreparedNames,
+    rl: npt.NDArray[np.int64],
+    right: PreparedNames,
+    rr: npt.NDArray[np.int64],
+    width: int,
+    floor: float = 0.0,
+) -> tuple[
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.float32],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.float32],
+]:
+    """Scores of reading pairs whose longer side has at most ``width`` words.
+
+    With ``floor`` > 0, pairs that provably score below it (their token bound and their
+    whole-name comparison both under it) are not aligned: they get their bound as score
+    (still below the floor) and no word pairs.
+    """
+    vocab = left.vocab
+    lw_all = left.words[rl, :width].astype(np.int64)
+    rw_all = right.words[rr, :width].astype(np.int64)
+    valid = (lw_all[:, :, None] >= 0) & (rw_all[:, None, :] >= 0)
+    m = len(vocab)
+    codes = (
+        np.broadcast_to(lw_all[:, :, None], valid.shape)[valid] * m
+        + np.broadcast_to(rw_all[:, None, :], valid.shape)[valid]
+    )
+    inverse, uniq = pd.factorize(codes)
+    sims_u = _word_sims(vocab, uniq // m, uniq % m)
+    sims_all = np.full(valid.shape, -1.0, dtype=_F32)
+    sims_all[valid] = sims_u[inverse]
+    weight = _weights(vocab)
+    kind = np.asarray(vocab.kind, dtype=np.int8)
+    compact = _compact_scores(left, rl, right, rr)
+    shorter_l, shorter_r = _shorter_side(lw_all, rw_all, weight, kind)
+    n = len(rl)
+    token_score = np.zeros(n, dtype=_F32)
+    left_to = np.full((n, width), -1, dtype=np.int64)
+    left_sim = np.zeros((n, width), dtype=_F32)
+    if floor > 0:
+        bound = _token_bound(sims_all, lw_all, rw_all, kind, shorter_l, shorter_r)
+        keep = (bound >= floor) | (compact >= floor)
+        token_score[~keep] = bound[~keep]
+    else:
+        keep = np.ones(n, dtype=np.bool_)
+    sel = np.nonzero(keep)[0]
+    if len(sel):
+        lw, rw, sims = lw_all[sel], rw_all[sel], sims_all[sel]
+        to, sim_l = _greedy(sims)
+        right_sim = np.zeros_like(sim_l)
+        right_matched = np.zeros(rw.shape, dtype=np.bool_)
+        left_matched = to >= 0
+        rows, cols = np.nonzero(left_matched)
+        right_sim[rows, to[rows, cols]] = sim_l[rows, cols]
+        right_matched[rows, to[rows, cols]] = True
+        syllabic = np.maximum(left.origin[rl[sel]], right.origin[rr[sel]]) >= Origin.HANGUL
+        extra_cost = np.where(syllabic, SYLLABLE_EXTRA_COST, EXTRA_WORD_COST).astype(_F32)
+        s_l = _side_score(sim_l, lw, right_matched, rw, weight, kind, extra_cost)
+        s_r = _side_score(right_sim, rw, left_matched, lw, weight, kind, extra_cost)
+        # the shorter name must be covered; on a tie the lower view counts (symmetric score)
+        ls, rs = shorter_l[sel], shorter_r[sel]
+        score = np.where(ls, s_l, np.where(rs, s_r, np.minimum(s_l, s_r)))
+        shuffled = _out_of_order(to, lw, rw, kind) | _mixed_roles(
+            to, left.roles[rl[sel], :width], right.roles[rr[sel], :width], lw, rw, kind
+        )
+        token_score[sel] = np.where(shuffled, score - ORDER_COST, score)
+        left_to[sel] = to
+        left_sim[sel] = sim_l
     combo_score = np.maximum(token_score, compact).astype(_F32)
-    return combo_score, token_score, compact.astype(_F32), left_to, left_sim
+    return combo_score, token_score, compact, left_to, left_sim
 
 
 def compare_prepared(
@@ -555,8 +621,15 @@ def compare_prepared(
     li: npt.NDArray[np.int64],
     right: PreparedNames,
     ri: npt.NDArray[np.int64],
+    *,
+    floor: float = 0.0,
 ) -> NameComparison:
-    """Compare name ``left[li[k]]`` with ``right[ri[k]]`` for every k (shared vocabulary)."""
+    """Compare name ``left[li[k]]`` with ``right[ri[k]]`` for every k (shared vocabulary).
+
+    ``floor``: pairs that provably score below it may get an upper bound (still below it)
+    instead of their exact score; screening passes the lowest score it keeps. 0 gives exact
+    scores for every pair.
+    """
     if left.vocab is not right.vocab:
         raise ValueError("both sides must be prepared over the same vocabulary")
     n = len(li)
@@ -584,7 +657,7 @@ def compare_prepared(
         if len(sel) == 0:
             continue
         w = int(width[sel].max())
-        part = _score_combos(left, rl[sel], right, rr[sel], w)
+        part = _score_combos(left, rl[sel], right, rr[sel], w, floor)
         combo_score[sel], token_score[sel], compact[sel] = part[0], part[1], part[2]
         left_to[sel, :w] = part[3]
         left_sim[sel, :w] = part[4]

@@ -179,7 +179,9 @@ def screen(
         found = candidate_pairs(name_keys(prep), index.keys, families)
         pairs = pd.concat(list(found.values()), ignore_index=True) if found else pd.DataFrame()
         name_pairs = reading_pairs_to_names(pairs, prep, build)
-    comp = compare_prepared(prep, name_pairs[:, 0], build, name_pairs[:, 1])
+    comp = compare_prepared(
+        prep, name_pairs[:, 0], build, name_pairs[:, 1], floor=cut - MAX_EVIDENCE_BONUS
+    )
     keep = comp.score >= cut - MAX_EVIDENCE_BONUS
     scored = pd.DataFrame(
         {

@@ -57,8 +57,14 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
         cur.close()
 
 
+#: ``connection.execution_options(sqlite_begin="IMMEDIATE")`` takes the write lock at BEGIN
+#: (the audit log's appends: one writer at a time, without a lock upgrade that could fail).
+_SQLITE_BEGIN = {"": "BEGIN", "DEFERRED": "BEGIN DEFERRED", "IMMEDIATE": "BEGIN IMMEDIATE"}
+
+
 def _on_sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    mode = str(conn.get_execution_options().get("sqlite_begin", "")).upper()
+    conn.exec_driver_sql(_SQLITE_BEGIN[mode])
 
 
 def prepare_sqlite_folder(url: str) -> None:

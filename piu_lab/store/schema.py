@@ -59,7 +59,14 @@ from piu_lab.model import (
     TravelStatus,
 )
 
-__all__ = ["API_TABLES", "PNR_TABLES", "TABLES", "is_utc", "metadata"]  # + one name per table
+__all__ = [
+    "API_TABLES",
+    "AUDIT_TABLES",
+    "PNR_TABLES",
+    "TABLES",
+    "is_utc",
+    "metadata",
+]  # + one name per table
 
 metadata = MetaData(
     naming_convention={
@@ -429,6 +436,30 @@ api_document = _table(
     Index(None, "number"),
 )
 
+#: The tamper-evident audit log (R-LOG-02): one row per event, chained by SHA-256 over
+#: ``prev_hash`` and the event's canonical JSON (see :mod:`piu_lab.audit.chain`). Rows hold
+#: references and counts, never passenger values. ``action`` and ``decision`` carry no CHECK:
+#: the vocabulary grows with the integration and the chain already makes any change evident.
+#: On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE (revision 0003). Not in
+#: :data:`TABLES`: the generic ``read_table``/``counts`` do not open the log (R-LOG-03).
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("sequence", Integer, primary_key=True, autoincrement=False),
+    _utc("at"),
+    _text("actor"),
+    _text("action"),
+    _text("purpose", nullable=True),
+    _text("request_id", nullable=True),
+    Column("objects", Text, nullable=False),
+    Column("record_count", Integer, nullable=False),
+    _text("decision"),
+    _text("rule_id", nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
 #: PNR tables in insertion (parent-first) order; ``pnr`` is upserted, the rest inserted.
 PNR_TABLES: tuple[Table, ...] = (
     pnr,
@@ -447,6 +478,7 @@ PNR_TABLES: tuple[Table, ...] = (
     history,
 )
 API_TABLES: tuple[Table, ...] = (api_manifest, api_leg, api_person, api_document)
+AUDIT_TABLES: tuple[Table, ...] = (audit_event,)
 #: Every table by name, in a parent-first order (what ``read_table`` and ``counts`` accept).
 TABLES: dict[str, Table] = {
     t.name: t for t in (carrier, message, quarantine, *PNR_TABLES, *API_TABLES)
