@@ -22,6 +22,8 @@ import pandas as pd
 
 from piu_lab import store as _store
 from piu_lab import synth as _synth
+from piu_lab.access import persist as _persist
+from piu_lab.access import seed as _seed
 from piu_lab.clock import Clock, FrozenClock, SystemClock
 from piu_lab.errors import (
     ConfigurationError,
@@ -139,6 +141,8 @@ class DemoResult:
     ingest: dict[str, object]
     #: counts of the demo screening (no personal data): travellers, entries, hits...
     screening: dict[str, float]
+    #: members in the staff register after seeding
+    staff: int = 0
 
 
 def default_database_url() -> str:
@@ -229,7 +233,18 @@ class Lab:
             out_dir=out_dir,
             ingest=_ingest.summarise(report),
             screening=self._screen_demo(traffic, progress),
+            staff=self._seed_staff(),
         )
+
+    def _seed_staff(self) -> int:
+        """Seed the synthetic staff register (head, deputies, DPO, support staff, seconded
+        members of four services, a grantee, a lapsed clearance, the supervisors) when the
+        register is empty; returns the number of members (R-ACC-01..03)."""
+        if _persist.count_changes(self._store) == 0:
+            _persist.save_operations(
+                self._store, _seed.demo_operations(self.clock.now().date()), require_empty=True
+            )
+        return len(_persist.load_register(self._store).members)
 
     def _screen_demo(
         self, traffic: _synth.SynthTraffic, progress: Progress | None

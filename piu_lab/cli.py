@@ -26,6 +26,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from piu_lab import __version__, api
+from piu_lab.cli_audit import audit
+from piu_lab.cli_staff import staff
 
 __all__ = ["cli", "main"]
 
@@ -198,6 +200,7 @@ def demo(
                     "ingest": result.ingest,
                     "traffic": result.traffic,
                     "screening": result.screening,
+                    "staff": result.staff,
                     "messages": str(folder),
                 }
             )
@@ -315,6 +318,10 @@ def ingest(
                 )
     if report.quarantined:
         sys.exit(EXIT_QUARANTINED)
+
+
+cli.add_command(audit)
+cli.add_command(staff)
 
 
 def main(argv: list[str] | None = None) -> None:

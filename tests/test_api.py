@@ -80,3 +80,12 @@ def test_load_demo_screens_the_stored_journeys(tmp_path: Path) -> None:
     assert sc["planted_found"] == sc["planted"]
     assert sc["hits"] >= sc["planted_found"]
     assert all(isinstance(v, (int, float)) for v in sc.values())
+
+
+def test_load_demo_seeds_the_staff_register_once(tmp_path: Path) -> None:
+    """R-ACC-01..03: the demo has a realistic staff register (seeded once, from its history)."""
+    with api.open_lab(str(tmp_path / "lab.sqlite3")) as lab:
+        first = lab.load_demo(api.SynthConfig(seed=2), out_dir=tmp_path / "messages")
+        again = lab.load_demo(api.SynthConfig(seed=2), out_dir=tmp_path / "messages")
+    assert first.staff >= 10
+    assert again.staff == first.staff

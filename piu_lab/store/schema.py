@@ -63,6 +63,7 @@ __all__ = [
     "API_TABLES",
     "AUDIT_TABLES",
     "PNR_TABLES",
+    "STAFF_TABLES",
     "TABLES",
     "is_utc",
     "metadata",
@@ -460,6 +461,24 @@ audit_event = Table(
     Column("hash", String(64), nullable=False),
 )
 
+#: The staff register's append-only change history (R-ACC-01..03, R-HR-01; revision 0004):
+#: the register is rebuilt by replaying it (:mod:`piu_lab.access.persist`), never updated in
+#: place. ``at`` is the date of the change, ``actor`` and ``subject`` identification codes
+#: (``subject`` is a service for code-list updates), ``payload`` the change's JSON (staff
+#: data only, never passenger data). On PostgreSQL a trigger refuses UPDATE, DELETE and
+#: TRUNCATE. Not in :data:`TABLES`: the generic passenger ``read_table``/``counts`` skip it.
+staff_change = Table(
+    "staff_change",
+    metadata,
+    Column("sequence", Integer, primary_key=True, autoincrement=False),
+    Column("at", Date, nullable=False),
+    _text("actor"),
+    _text("kind"),
+    _text("subject"),
+    Column("detail", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+)
+
 #: PNR tables in insertion (parent-first) order; ``pnr`` is upserted, the rest inserted.
 PNR_TABLES: tuple[Table, ...] = (
     pnr,
@@ -479,6 +498,7 @@ PNR_TABLES: tuple[Table, ...] = (
 )
 API_TABLES: tuple[Table, ...] = (api_manifest, api_leg, api_person, api_document)
 AUDIT_TABLES: tuple[Table, ...] = (audit_event,)
+STAFF_TABLES: tuple[Table, ...] = (staff_change,)
 #: Every table by name, in a parent-first order (what ``read_table`` and ``counts`` accept).
 TABLES: dict[str, Table] = {
     t.name: t for t in (carrier, message, quarantine, *PNR_TABLES, *API_TABLES)

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect
 
 from piu_lab.store import TABLES, head_revision, metadata, open_store
 from piu_lab.store.migrate import alembic_config, current_revision, known_revisions, upgrade
-from piu_lab.store.schema import AUDIT_TABLES
+from piu_lab.store.schema import AUDIT_TABLES, STAFF_TABLES
 
 
 def test_migration_up_from_empty_creates_every_table(db_url: str) -> None:
@@ -21,7 +21,8 @@ def test_migration_up_from_empty_creates_every_table(db_url: str) -> None:
         assert store.schema_revision() == head_revision()
         with store.engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
-    assert set(TABLES) | {t.name for t in AUDIT_TABLES} | {"alembic_version"} == names
+    extra = {t.name for t in (*AUDIT_TABLES, *STAFF_TABLES)}
+    assert set(TABLES) | extra | {"alembic_version"} == names
 
 
 def test_migration_matches_the_table_definitions(db_url: str) -> None:
