@@ -231,7 +231,7 @@ def test_postgresql_trigger_refuses_update_and_delete(
 # -- several processes at once -----------------------------------------------------------------
 
 WORKERS = 4
-PER_WORKER = 200
+PER_WORKER = 500  # the issue asks 4 processes x 500 appends
 
 
 @pytest.fixture
