@@ -21,12 +21,13 @@ from typing import Any
 
 import click
 import platformdirs
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from piu_lab import __version__, api
+from piu_lab import cli_common as _common
 from piu_lab.cli_audit import audit
+from piu_lab.cli_common import DB_OPTION
 from piu_lab.cli_staff import staff
 
 __all__ = ["cli", "main"]
@@ -36,18 +37,8 @@ EXIT_QUARANTINED = 2
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
-# Not a terminal (pipes, tests, CI): wide enough that a summary row or an error stays on one line.
-_out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-_err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
-
-DB_OPTION = click.option(
-    "--db",
-    "db",
-    metavar="URL",
-    default=None,
-    help="Database: a SQLite path or URL, or postgresql://user@host/db "
-    "(default: $PIU_LAB_DB, else the per-user SQLite file).",
-)
+_out = _common.out
+_err = _common.err
 
 
 @contextmanager

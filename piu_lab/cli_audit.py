@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
+from piu_lab import cli_common as _common
 from piu_lab.audit import (
     AuditLog,
     Checkpoint,
@@ -29,6 +28,7 @@ from piu_lab.audit import (
     verify_against,
 )
 from piu_lab.audit.export import export_bytes, verify_export
+from piu_lab.cli_common import DB_OPTION
 from piu_lab.clock import SystemClock
 from piu_lab.errors import AuditChainBroken, AuditError
 from piu_lab.store import open_store
@@ -38,17 +38,8 @@ __all__ = ["EXIT_BROKEN", "audit"]
 #: "Verified and found broken" (the issue asks 1, not AuditChainBroken's 9).
 EXIT_BROKEN = 1
 
-_out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-_err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
-
-DB_OPTION = click.option(
-    "--db",
-    "db",
-    metavar="URL",
-    default=None,
-    help="Database: a SQLite path or URL, or postgresql://user@host/db "
-    "(default: $PIU_LAB_DB, else the per-user SQLite file).",
-)
+_out = _common.out
+_err = _common.err
 
 
 def _say(line: str) -> None:

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from piu_lab import cli_common as _common
 from piu_lab.access.persist import (
     Operation,
     count_changes,
@@ -43,22 +43,15 @@ from piu_lab.access.register import (
     is_active,
 )
 from piu_lab.access.seed import demo_operations
+from piu_lab.cli_common import DB_OPTION
 from piu_lab.clock import Clock, SystemClock
 from piu_lab.errors import PiuLabError, RegisterError
 from piu_lab.store import Store, open_store
 
 __all__ = ["staff"]
 
-_out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+_out = _common.out
 
-DB_OPTION = click.option(
-    "--db",
-    "db",
-    metavar="URL",
-    default=None,
-    help="Database: a SQLite path or URL, or postgresql://user@host/db "
-    "(default: $PIU_LAB_DB, else the per-user SQLite file).",
-)
 ON_OPTION = click.option(
     "--on",
     "on",
