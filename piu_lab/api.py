@@ -4,9 +4,10 @@
 passenger database: the embedded SQLite file at the per-user path, ``PIU_LAB_DB``, or a
 PostgreSQL URL. The facade stays thin: it delegates to its layers and holds no rule.
 
-Sessions (who, why, when), access decisions and the audit log arrive with the access-control
-issue; until then the facade exposes only what carries no personal data (counts, schema state)
-and the demo loader.
+``Lab`` itself returns no personal data (counts, schema state, the ingest and the demo loader).
+Personal data are read only through a :class:`Session` (``lab.session(user=..., purpose=...)``,
+:mod:`piu_lab.session`): every such read is decided by the access policy and written to the
+audit log, allowed or denied, and masked as the decision obliges.
 """
 
 from __future__ import annotations
@@ -20,12 +21,20 @@ from types import TracebackType
 
 import pandas as pd
 
+from piu_lab import session as _session
 from piu_lab import store as _store
 from piu_lab import synth as _synth
 from piu_lab.access import persist as _persist
 from piu_lab.access import seed as _seed
+from piu_lab.access.masking import MASKED
+from piu_lab.access.policy import AuthorityType, FieldGroup, Purpose
+from piu_lab.audit import AuditLog as _AuditLog
 from piu_lab.clock import Clock, FrozenClock, SystemClock
 from piu_lab.errors import (
+    AccessDenied,
+    AccessError,
+    AuditChainBroken,
+    AuditError,
     ConfigurationError,
     DatabaseUnreachable,
     IndexVersionMismatch,
@@ -55,15 +64,24 @@ from piu_lab.matching import (
     score_names,
     screen,
 )
+from piu_lab.matching.frames import travellers_from_journeys as _travellers_from_journeys
 
 __all__ = [
+    "MASKED",
     "MATCHING_ALGORITHM",
     "NAME_THRESHOLD",
+    "AccessDenied",
+    "AccessError",
+    "AuditChainBroken",
+    "AuditError",
+    "AuthorityType",
     "Clock",
     "ConfigurationError",
     "DatabaseUnreachable",
     "DemoResult",
+    "FieldGroup",
     "FrozenClock",
+    "Identity",
     "IndexVersionMismatch",
     "IngestError",
     "IngestReport",
@@ -74,9 +92,13 @@ __all__ = [
     "MatchingInputError",
     "MessageParseError",
     "PiuLabError",
+    "PnrRecord",
+    "Purpose",
     "ReadOnlyDatabase",
     "SchemaNotInitialised",
     "SchemaTooNew",
+    "SearchPage",
+    "Session",
     "StoreError",
     "SynthConfig",
     "SynthError",
@@ -93,8 +115,15 @@ __all__ = [
     "screen",
 ]
 
+#: The actor of what the system does by itself (collection, scheduled erasure).
+SYSTEM_ACTOR = "system"
+
 SynthConfig = _synth.SynthConfig
 IngestReport = _ingest.IngestReport
+Session = _session.Session
+Identity = _session.Identity
+PnrRecord = _session.PnrRecord
+SearchPage = _session.SearchPage
 Progress = Callable[[str, int, int], None]
 
 
@@ -156,6 +185,7 @@ class Lab:
     def __init__(self, store: _store.Store, clock: Clock) -> None:
         self._store = store
         self.clock = clock
+        self._audit = _AuditLog(store, clock)
 
     @property
     def url(self) -> str:
@@ -175,6 +205,32 @@ class Lab:
             counts=self._store.counts(),
         )
 
+    def session(
+        self,
+        user: str | None = None,
+        *,
+        purpose: Purpose | str | None,
+        request: str | None = None,
+        authorisation: str | None = None,
+        unmask_authorisation: str | None = None,
+        unmask_authority: AuthorityType | str | None = None,
+    ) -> Session:
+        """Open a session for ``user`` (else ``PIU_LAB_USER``, else ``JUPYTERHUB_USER``; never
+        the OS login) under ``purpose``; a targeted search names its ``request`` and
+        ``authorisation`` (R-SRCH-01). Refused, and audited, when the user is unknown or
+        inactive or no purpose is declared (:class:`AccessDenied`); see :mod:`piu_lab.session`.
+        """
+        return _session.open_session(
+            self._store,
+            self.clock,
+            user,
+            purpose=purpose,
+            request=request,
+            authorisation=authorisation,
+            unmask_authorisation=unmask_authorisation,
+            unmask_authority=unmask_authority,
+        )
+
     def ingest(
         self,
         paths: Sequence[Path | str],
@@ -191,7 +247,7 @@ class Lab:
         recorded as a duplicate, or quarantined with its reason. ``replay`` takes each
         message's envelope time as its time of receipt (recorded or synthetic feeds).
         """
-        return _ingest.ingest_paths(
+        report = _ingest.ingest_paths(
             paths,
             store=self._store,
             clock=self.clock,
@@ -200,10 +256,31 @@ class Lab:
             batch_pnrs=batch_pnrs,
             progress=progress,
         )
+        removed = sum(report.removed.values())
+        self._audit.append(
+            actor=SYSTEM_ACTOR,
+            action="collect",
+            record_count=report.pnr_versions + report.manifests,
+            rule_id="R-LOG-02",
+            detail={
+                **{k: v for k, v in _ingest.summarise(report).items() if isinstance(v, int)},
+                "sensitive_removed": removed,
+            },
+        )
+        return report
 
     def purge_quarantine(self) -> int:
-        """Drop the scrubbed forms of quarantined messages past their purge date."""
-        return self._store.purge_quarantine(self.clock.now())
+        """Drop the scrubbed forms of quarantined messages past their purge date (audited as
+        an erasure, R-LOG-02)."""
+        purged = self._store.purge_quarantine(self.clock.now())
+        self._audit.append(
+            actor=SYSTEM_ACTOR,
+            action="erase",
+            record_count=purged,
+            rule_id="R-LOG-02",
+            detail={"what": "quarantine"},
+        )
+        return purged
 
     def message_counts(self) -> dict[str, int]:
         """Received messages per status (no personal data)."""
@@ -258,16 +335,7 @@ class Lab:
         config = traffic.config
         days = [config.start + timedelta(days=k) for k in range(config.days)]
         journeys = pd.concat([self._store.read_journeys(d) for d in days], ignore_index=True)
-        travellers = (
-            journeys.assign(traveller_id=journeys["pnr_id"] + "/" + journeys["pax_ref"])
-            .drop_duplicates("traveller_id")
-            .rename(columns={"doc_number": "document_number"})
-            [["traveller_id", "surname", "given_names", "date_of_birth", "nationality",
-              "document_number"]]
-        )  # fmt: skip
-        travellers["date_of_birth"] = travellers["date_of_birth"].map(
-            lambda d: d.isoformat() if hasattr(d, "isoformat") else None
-        )
+        travellers = _travellers_from_journeys(journeys)
         hits = screen(travellers, traffic.watchlists)
         truth = traffic.truth["watchlist_hits"]
         planted = set(zip(truth["pnr_id"] + "/" + truth["pax_ref"], truth["entry_id"], strict=True))

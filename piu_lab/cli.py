@@ -16,6 +16,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from piu_lab import cli_common as _common
 from piu_lab.cli_audit import audit
 from piu_lab.cli_common import DB_OPTION
 from piu_lab.cli_staff import staff
+from piu_lab.store import open_store
+from piu_lab.store.roles import grant_application_role
 
 __all__ = ["cli", "main"]
 
@@ -105,6 +108,19 @@ def init(db: str | None, as_json: bool) -> None:
         _out.print(f"ready: {summary.url} (schema {summary.schema_revision})")
 
 
+@cli.command("grant-app-role")
+@click.argument("role")
+@DB_OPTION
+def grant_app_role(role: str, db: str | None) -> None:
+    """Give the PostgreSQL login ROLE the application's rights and no more (run as the
+    schema's owner): read and write on the passenger tables, only SELECT and INSERT on the
+    audit log and the staff register's history (never UPDATE, DELETE or TRUNCATE)."""
+    with open_store(db, create=False) as store:
+        statements = grant_application_role(store, role)
+    for statement in statements:
+        _out.print(statement, markup=False, highlight=False)
+
+
 @cli.command()
 @click.option(
     "--days",
@@ -152,6 +168,14 @@ def synth(days: int, scale: str, seed: int, out: Path, quiet: bool) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
+    "--start",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="First departure day (default: DAYS days before today, so the data are recent and "
+    "unmasked).",
+)
+@click.option(
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -168,6 +192,7 @@ def demo(
     days: int,
     scale: str,
     seed: int,
+    start: datetime | None,
     out: Path | None,
     no_serve: bool,
     as_json: bool,
@@ -178,7 +203,13 @@ def demo(
     The traffic goes the way real traffic does: written as PNRGOV/PAXLST messages, then read
     by the ingest (filtered on receipt, stored as PNR versions).
     """
-    config = api.SynthConfig(days=days, scale=scale, seed=seed)  # type: ignore[arg-type]
+    first = start.date() if start else datetime.now(UTC).date() - timedelta(days=days)
+    config = api.SynthConfig(
+        days=days,
+        scale=scale,  # type: ignore[arg-type]
+        seed=seed,
+        start=first,
+    )
     folder = out if out is not None else _demo_folder(scale, seed)
     with api.open_lab(db) as lab, _progress(not quiet and not as_json) as progress:
         result = lab.load_demo(config, out_dir=folder, progress=progress)

@@ -10,13 +10,16 @@ the other PIU Lab errors keep their codes (``piu_lab.cli.main`` maps them).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import click
 
+from piu_lab import api
 from piu_lab import cli_common as _common
+from piu_lab.access.persist import load_register
+from piu_lab.access.policy import Purpose
+from piu_lab.access.register import Role
 from piu_lab.audit import (
     AuditLog,
     Checkpoint,
@@ -27,7 +30,7 @@ from piu_lab.audit import (
     make_checkpoint,
     verify_against,
 )
-from piu_lab.audit.export import export_bytes, verify_export
+from piu_lab.audit.export import verify_export
 from piu_lab.cli_common import DB_OPTION
 from piu_lab.clock import SystemClock
 from piu_lab.errors import AuditChainBroken, AuditError
@@ -190,29 +193,32 @@ def verify(
     required=True,
     help="The export file (JSON Lines) to write; never overwritten.",
 )
+@click.option(
+    "--as",
+    "actor",
+    metavar="CODE",
+    required=True,
+    help="Identification code of the DPO or supervisor exporting (R-LOG-03).",
+)
 @DB_OPTION
-def export(from_seq: int, to_seq: int, key: Path, out: Path, db: str | None) -> None:
+def export(from_seq: int, to_seq: int, key: Path, out: Path, actor: str, db: str | None) -> None:
     """Export events FROM..TO as signed JSON Lines for a supervisory body (R-LOG-03).
 
-    One line per event as stored (with its hashes), then a line with an Ed25519 signature over
-    the exported bytes and the range. The whole log is verified first: a broken log is not
-    exported (exit 9). Check a file with `piu-lab audit verify-export`.
+    Only the DPO (under DPO supervision) and the supervisors (under supervisory review) may
+    export; the export is itself audited. One line per event as stored (with its hashes),
+    then a line with an Ed25519 signature over the exported bytes and the range. The whole log
+    is verified first: a broken log is not exported (exit 9). Check a file with
+    `piu-lab audit verify-export`.
     """
     if to_seq < from_seq:
         raise click.UsageError("--to must not be before --from")
     private_key = load_private_key(key)
     with open_store(db, create=False) as store:
-        log = AuditLog(store, SystemClock())
-        log.verify().raise_if_broken()
-        data = export_bytes(log.read(from_seq, to_seq), from_seq, to_seq, private_key)
-    try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise AuditError(
-            f"{out} exists already", hint="choose another --out: exports are never overwritten"
-        ) from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+        member = load_register(store).members.get(actor)
+    supervisor = member is not None and member.role is Role.SUPERVISOR
+    purpose = Purpose.SUPERVISORY_REVIEW if supervisor else Purpose.DPO_SUPERVISION
+    with api.open_lab(db, create=False) as lab:
+        lab.session(actor, purpose=purpose).export_audit(out, private_key, from_seq, to_seq)
     _say(f"exported events {from_seq}..{to_seq} ({to_seq - from_seq + 1:,}), signed, to {out}")
 
 

@@ -161,3 +161,13 @@ def test_the_installed_command_runs_without_traceback(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("error: ")
     assert "Traceback" not in done.stderr
+
+
+def test_grant_app_role_is_postgresql_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "lab.sqlite3")
+    assert run(["init", "--db", db], capsys)[0] == 0
+    code, _, err = run(["grant-app-role", "piu_app", "--db", db], capsys)
+    assert code == 2
+    assert "PostgreSQL" in err

@@ -172,6 +172,8 @@ def _rules(*rules: Rule) -> Mapping[str, Rule]:
 
 RULES: Mapping[str, Rule] = _rules(
     Rule("ACC-DEF-00", "AR art. 5 §1", "deny by default: no rule allows this"),
+    Rule("ACC-ID-01", "AR art. 7; R-ACC-03", "no identified user (PIU_LAB_USER, JUPYTERHUB_USER)"),
+    Rule("ACC-ID-02", "AR art. 5 §1, 7; R-ACC-03", "no member with this code in the register"),
     Rule("ACC-ACT-01", "AR art. 4, 5 §2, 11, 14, 15, 20, 23 §2", "the subject is not active"),
     Rule("ACC-PUR-01", "DIR art. 6(2); LAW art. 8; R-SCOPE-03", "no purpose declared"),
     Rule("ACC-PUR-02", "DIR art. 6(2); LAW art. 8", "purpose not allowed for this role/action"),
@@ -187,6 +189,11 @@ RULES: Mapping[str, Rule] = _rules(
         "targeted search needs a request id and a prior authorisation id",
     ),
     Rule("ACC-ANA-01", "DIR art. 6(2)(c), 12(2)", "criteria analysis on masked data only"),
+    Rule(
+        "ACC-ANA-02",
+        "DIR art. 6(2)(b)-(c); R-SRCH-03",
+        "a search by name or document is a targeted search, not criteria analysis",
+    ),
     Rule("ACC-RET-02", "DIR art. 12(3); LAW art. 19; CJEU ¶¶241-247", "authorised unmasking"),
     Rule("ACC-RET-03", "DIR art. 12(3); CJEU ¶¶221, 241-247", "unmasking needs an authorisation"),
     Rule("ACC-LOG-01", "DIR art. 6(7), 13(5), 15(3); AR art. 7, 27 7°-8°, 32", "log reader"),

@@ -56,6 +56,7 @@ class AuditAction(StrEnum):
     REPORT = "report"
     DECIDE = "decide"
     LOG_READ = "log_read"
+    OPEN_SESSION = "open_session"
 
 
 class Decision(StrEnum):

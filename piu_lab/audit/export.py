@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,27 @@ def export_bytes(
     }
     trailer["signature"] = private_key.sign(_signed_message(trailer)).hex()
     return body + _line(trailer)
+
+
+def write_export(
+    out: Path | str,
+    events: Sequence[StoredEvent],
+    from_seq: int,
+    to_seq: int,
+    private_key: Ed25519PrivateKey,
+) -> Path:
+    """Write :func:`export_bytes` to ``out`` (mode 0600), never over an existing file."""
+    path = Path(out)
+    data = export_bytes(events, from_seq, to_seq, private_key)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise AuditError(
+            f"{path} exists already", hint="choose another --out: exports are never overwritten"
+        ) from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return path
 
 
 class ExportSummary:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from piu_lab.errors import MatchingInputError
 
-__all__ = ["full_names", "require_frame"]
+__all__ = ["TRAVELLER_COLUMNS", "full_names", "require_frame", "travellers_from_journeys"]
 
 
 def require_frame(frame: Any, *, which: str, id_column: str) -> pd.DataFrame:
@@ -69,3 +69,29 @@ def full_names(frame: pd.DataFrame) -> pd.Series:
     given = _text(frame, "given_names").str.strip()
     built = (surname + "/" + given).where(surname != "", given)
     return full.where(full != "", built).astype(object)
+
+
+#: The traveller columns :func:`travellers_from_journeys` keeps beside the identifier.
+TRAVELLER_COLUMNS = (
+    "surname",
+    "given_names",
+    "date_of_birth",
+    "nationality",
+    "document_number",
+)
+
+
+def travellers_from_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
+    """One traveller per passenger of a PNR from journey rows (``read_journeys`` columns):
+    ``traveller_id`` is ``pnr_id/pax_ref``; dates of birth become ``YYYY-MM-DD`` text; the
+    first row of each traveller gives the values, and ``pnr_id`` and ``pax_ref`` are kept."""
+    ids = journeys["pnr_id"].astype(str) + "/" + journeys["pax_ref"].astype(str)
+    frame = (
+        journeys.assign(traveller_id=ids)
+        .drop_duplicates("traveller_id")
+        .rename(columns={"doc_number": "document_number"})
+    )
+    frame = frame[["traveller_id", "pnr_id", "pax_ref", *TRAVELLER_COLUMNS]].reset_index(drop=True)
+    born = pd.to_datetime(frame["date_of_birth"], errors="coerce")
+    frame["date_of_birth"] = born.dt.strftime("%Y-%m-%d").astype(object).where(born.notna(), None)
+    return frame

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Literal
 
@@ -294,6 +294,24 @@ class Store:
         """The stored versions of one PNR, oldest first, with passenger and segment counts."""
         with self._connect("read PNR versions") as conn:
             return reads.pnr_versions(conn, pnr_id)
+
+    def pnr_registered_at(self, pnr_id: str) -> datetime | None:
+        """When a PNR was first registered in the database (UTC), None when not stored:
+        the start of its six months (R-RET-02). No personal data."""
+        p = schema.pnr
+        with self._connect("read a PNR") as conn:
+            value = conn.execute(
+                select(p.c.first_received_at).where(p.c.pnr_id == pnr_id)
+            ).scalar_one_or_none()
+        if value is None:
+            return None
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+    def read_pnr_tables(self, pnr_id: str) -> dict[str, pd.DataFrame]:
+        """Every stored row of one PNR (all versions), one frame per PNR table."""
+        with self._connect("read a PNR") as conn:
+            return reads.pnr_tables(conn, pnr_id)
 
     def read_pnr(self, pnr_id: str, version: int | None = None) -> Pnr | None:
         """One stored version (default: the latest) as a :class:`Pnr`; None when absent."""

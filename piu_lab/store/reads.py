@@ -20,6 +20,7 @@ from piu_lab.store.engine import driver_cursor
 __all__ = [
     "JOURNEY_COLUMNS",
     "counts",
+    "pnr_tables",
     "pnr_versions",
     "read_journeys",
     "read_table",
@@ -31,6 +32,7 @@ _JOURNEY: tuple[tuple[str, str, Column[Any]], ...] = (
     ("pnr_id", "s.pnr_id", _s.pnr_id),
     ("version", "s.version", _s.version),
     ("record_locator", "p.record_locator", _p.record_locator),
+    ("registered_at", "p.first_received_at", _p.first_received_at),
     ("pax_ref", "x.pax_ref", _x.pax_ref),
     ("surname", "x.surname", _x.surname),
     ("given_names", "x.given_names", _x.given_names),
@@ -114,18 +116,28 @@ def read_journeys(conn: Connection, day: date, *, belgium_only: bool = True) -> 
     return _typed(rows, [(name, column) for name, _, column in _JOURNEY])
 
 
-def read_table(conn: Connection, table: Table, *, limit: int | None = None) -> pd.DataFrame:
-    """Every column of ``table`` ordered by its primary key (the first ``limit`` rows)."""
+def read_table(
+    conn: Connection, table: Table, *, limit: int | None = None, pnr_id: str | None = None
+) -> pd.DataFrame:
+    """Every column of ``table`` ordered by its primary key (the first ``limit`` rows); with
+    ``pnr_id``, only that PNR's rows (``table`` must have a ``pnr_id`` column)."""
     prep = conn.dialect.identifier_preparer
     cols = ", ".join(prep.quote(c.name) for c in table.columns)
     order = ", ".join(prep.quote(c.name) for c in table.primary_key.columns)
-    sql = f"SELECT {cols} FROM {prep.quote(table.name)} ORDER BY {order}"
-    params: dict[str, Any] = {}
+    where = f" WHERE pnr_id = {_placeholder(conn, 'pnr_id')}" if pnr_id is not None else ""
+    sql = f"SELECT {cols} FROM {prep.quote(table.name)}{where} ORDER BY {order}"
+    params: dict[str, Any] = {} if pnr_id is None else {"pnr_id": pnr_id}
     if limit is not None:
         sql += f" LIMIT {_placeholder(conn, 'limit')}"
         params["limit"] = max(int(limit), 0)
     rows = _fetch(conn, sql, params)
     return _typed(rows, [(c.name, c) for c in table.columns])
+
+
+def pnr_tables(conn: Connection, pnr_id: str) -> dict[str, pd.DataFrame]:
+    """Every stored row of one PNR, all versions, one frame per PNR table (parent first);
+    empty frames (with their columns) for a PNR that is not stored."""
+    return {t.name: read_table(conn, t, pnr_id=pnr_id) for t in schema.PNR_TABLES}
 
 
 def counts(conn: Connection) -> dict[str, int]:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner, Result
 
+from piu_lab.access.persist import save_operations
+from piu_lab.access.seed import DPO_CODE, demo_operations
 from piu_lab.audit import AuditLog
 from piu_lab.cli_audit import audit
 from piu_lab.clock import FrozenClock
-from piu_lab.errors import AuditChainBroken, AuditError
+from piu_lab.errors import AccessDenied, AuditChainBroken, AuditError
 from piu_lab.store import open_store
 from tests.audit.test_log import START, fill
 
@@ -26,6 +29,8 @@ def db(tmp_path: Path) -> str:
     with open_store(url) as store:
         clock = FrozenClock(START)
         fill(AuditLog(store, clock), clock, 5)
+        # the CLI runs on the system clock: a register whose members are active today
+        save_operations(store, demo_operations(datetime.now(UTC).date()), require_empty=True)
     return url
 
 
@@ -147,7 +152,20 @@ def test_a_checkpoint_checked_with_another_key_is_a_bad_signature(
 
 def test_export_then_verify_export(db: str, tmp_path: Path, keys: tuple[Path, Path]) -> None:
     out = tmp_path / "export.jsonl"
-    args = ["--from", "2", "--to", "4", "--key", str(keys[0]), "--out", str(out), "--db", db]
+    args = [
+        "--from",
+        "2",
+        "--to",
+        "4",
+        "--key",
+        str(keys[0]),
+        "--out",
+        str(out),
+        "--db",
+        db,
+        "--as",
+        DPO_CODE,
+    ]
     result = run(["export", *args])
     assert result.exit_code == 0, result.output
     lines = out.read_bytes().splitlines()
@@ -166,7 +184,20 @@ def test_a_modified_export_line_fails_verification(
     db: str, tmp_path: Path, keys: tuple[Path, Path]
 ) -> None:
     out = tmp_path / "export.jsonl"
-    args = ["--from", "1", "--to", "5", "--key", str(keys[0]), "--out", str(out), "--db", db]
+    args = [
+        "--from",
+        "1",
+        "--to",
+        "5",
+        "--key",
+        str(keys[0]),
+        "--out",
+        str(out),
+        "--db",
+        db,
+        "--as",
+        DPO_CODE,
+    ]
     assert run(["export", *args]).exit_code == 0
     lines = out.read_bytes().splitlines(keepends=True)
     lines[2] = lines[2].replace(b'"record_count":1', b'"record_count":2')
@@ -180,7 +211,7 @@ def test_exporting_a_broken_log_or_a_missing_range_is_refused(
     db: str, db_file: Path, tmp_path: Path, keys: tuple[Path, Path]
 ) -> None:
     out = tmp_path / "export.jsonl"
-    db_args = ["--db", db]
+    db_args = ["--db", db, "--as", DPO_CODE]
     beyond = run(
         ["export", "--from", "4", "--to", "9", "--key", str(keys[0]), "--out", str(out), *db_args]
     )
@@ -193,3 +224,21 @@ def test_exporting_a_broken_log_or_a_missing_range_is_refused(
     assert isinstance(broken.exception, AuditChainBroken)
     assert broken.exception.exit_code == 9
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("actor", "rule"), [("FP-0233", "ACC-LOG-02"), ("NOBODY", "ACC-ID-02")])
+def test_only_the_dpo_and_supervisors_export_and_refusals_are_audited(
+    db: str, tmp_path: Path, keys: tuple[Path, Path], actor: str, rule: str
+) -> None:
+    """R-LOG-03: a seconded member (or a code nobody holds) cannot export the log; the
+    refusal is itself an audit event; a supervisor can."""
+    out = tmp_path / "export.jsonl"
+    args = ["--from", "1", "--to", "3", "--key", str(keys[0]), "--out", str(out), "--db", db]
+    refused = run(["export", *args, "--as", actor])
+    assert isinstance(refused.exception, AccessDenied)
+    assert refused.exception.exit_code == 10
+    assert not out.exists()
+    with open_store(db) as store:
+        last = AuditLog(store, FrozenClock(START)).read()[-1].event
+    assert (last.decision.value, last.rule_id) == ("denied", rule)
+    assert run(["export", *args, "--as", "APD-01"]).exit_code == 0
