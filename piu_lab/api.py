@@ -12,10 +12,9 @@ audit log, allowed or denied, and masked as the decision obliges.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -28,8 +27,10 @@ from piu_lab.access import persist as _persist
 from piu_lab.access import seed as _seed
 from piu_lab.access.masking import MASKED
 from piu_lab.access.policy import AuthorityType, FieldGroup, Purpose
+from piu_lab.access.register import Service
 from piu_lab.audit import AuditLog as _AuditLog
 from piu_lab.clock import Clock, FrozenClock, SystemClock
+from piu_lab.criteria import Criterion, Finding, demo_criteria, lint, load_criterion
 from piu_lab.errors import (
     AccessDenied,
     AccessError,
@@ -37,6 +38,7 @@ from piu_lab.errors import (
     AuditError,
     ConfigurationError,
     DatabaseUnreachable,
+    HitStateError,
     IndexVersionMismatch,
     IngestError,
     InvalidRecord,
@@ -50,7 +52,15 @@ from piu_lab.errors import (
     StoreError,
     SynthError,
     UnknownDatabaseURL,
+    UnknownHit,
+    WorkflowError,
 )
+from piu_lab.hits import criteria_registry as _criteria_registry
+from piu_lab.hits import queries as _queries
+from piu_lab.hits import registry as _registry
+from piu_lab.hits import run as _run
+from piu_lab.hits.review import CHECKLIST
+from piu_lab.hits.routing import OUTCOME_LABEL
 from piu_lab.ingest import pipeline as _ingest
 from piu_lab.ingest.report import report_json
 from piu_lab.matching import (
@@ -64,12 +74,15 @@ from piu_lab.matching import (
     score_names,
     screen,
 )
-from piu_lab.matching.frames import travellers_from_journeys as _travellers_from_journeys
+from piu_lab.model.hits import HitKind, HitStatus, Listing, ListScope
+from piu_lab.session import demo as _demo
 
 __all__ = [
+    "CHECKLIST",
     "MASKED",
     "MATCHING_ALGORITHM",
     "NAME_THRESHOLD",
+    "OUTCOME_LABEL",
     "AccessDenied",
     "AccessError",
     "AuditChainBroken",
@@ -77,10 +90,16 @@ __all__ = [
     "AuthorityType",
     "Clock",
     "ConfigurationError",
+    "Criterion",
     "DatabaseUnreachable",
     "DemoResult",
     "FieldGroup",
+    "Finding",
     "FrozenClock",
+    "HitCard",
+    "HitKind",
+    "HitStateError",
+    "HitStatus",
     "Identity",
     "IndexVersionMismatch",
     "IngestError",
@@ -88,6 +107,8 @@ __all__ = [
     "InvalidRecord",
     "Lab",
     "LabSummary",
+    "ListScope",
+    "Listing",
     "MatchingError",
     "MatchingInputError",
     "MessageParseError",
@@ -97,18 +118,26 @@ __all__ = [
     "ReadOnlyDatabase",
     "SchemaNotInitialised",
     "SchemaTooNew",
+    "ScreeningSummary",
     "SearchPage",
+    "Service",
     "Session",
     "StoreError",
     "SynthConfig",
     "SynthError",
     "SystemClock",
     "UnknownDatabaseURL",
+    "UnknownHit",
     "WatchlistIndex",
+    "WatchlistInfo",
+    "WorkflowError",
     "build_index",
     "default_database_url",
+    "demo_criteria",
     "dry_run_ingest",
     "ingest_report_json",
+    "lint",
+    "load_criterion",
     "load_index",
     "open_lab",
     "score_names",
@@ -121,6 +150,9 @@ SYSTEM_ACTOR = "system"
 SynthConfig = _synth.SynthConfig
 IngestReport = _ingest.IngestReport
 Session = _session.Session
+HitCard = _session.HitCard
+ScreeningSummary = _run.RunSummary
+WatchlistInfo = _registry.WatchlistInfo
 Identity = _session.Identity
 PnrRecord = _session.PnrRecord
 SearchPage = _session.SearchPage
@@ -168,10 +200,11 @@ class DemoResult:
     files: dict[str, int]
     out_dir: Path
     ingest: dict[str, object]
-    #: counts of the demo screening (no personal data): travellers, entries, hits...
-    screening: dict[str, float]
     #: members in the staff register after seeding
-    staff: int = 0
+    staff: int
+    #: counts of the demo's pre-assessment (no personal data): sources, hits by kind and
+    #: service, planted travellers found, the synthetic review's outcome
+    screening: dict[str, object]
 
 
 def default_database_url() -> str:
@@ -269,6 +302,69 @@ class Lab:
         )
         return report
 
+    # -- pre-assessment (counts and references only; hits themselves through a session) ---
+
+    def screen(
+        self,
+        days: Sequence[date] | None = None,
+        *,
+        threshold: float | None = None,
+        progress: Progress | None = None,
+    ) -> ScreeningSummary:
+        """Screen the journeys not yet assessed (departing on ``days``, default every day
+        that has some) against every registered list and approved criterion; hits are routed
+        and notified (R-PRE-01..05). Audited as a screening by the system actor."""
+        chosen = list(days) if days is not None else _run.pending_days(self._store)
+        today = self.clock.now().date()
+        criteria = _criteria_registry.approved_criteria(self._store, today)
+        step = _criteria_registry.criteria_step(self._store, chosen, criteria)
+        summary = _run.run_screening(
+            self._store,
+            self.clock,
+            chosen,
+            threshold=threshold,
+            criteria_step=step if criteria else None,
+            progress=progress,
+        )
+        self._audit.append(
+            actor=SYSTEM_ACTOR,
+            action="screen",
+            objects=(f"run:{summary.run_id}",),
+            record_count=summary.hits_new,
+            rule_id="R-PRE-01",
+            detail={
+                "days": len(chosen),
+                "travellers": summary.travellers,
+                "lists": summary.lists,
+                "criteria": len(criteria),
+                "hits_new": summary.hits_new,
+                "suppressed": summary.suppressed,
+            },
+        )
+        return summary
+
+    def deadline_breaches(self) -> pd.DataFrame:
+        """Open hits past their 24-hour deadline (R-PRE-03), references only; the head of unit
+        is notified once per hit."""
+        now = self.clock.now()
+        _queries.escalate(self._store, now)
+        frame = _queries.hit_frame(self._store, now)
+        late = frame[frame["open"] & frame["breached"].astype(bool)]
+        return late[["hit_id", "service", "kind", "status", "deadline_at", "hours_left"]]
+
+    def hit_metrics(self) -> pd.DataFrame:
+        """Per list and per criterion: hits, decisions, false-positive rate, time to decision,
+        breaches and the alert flag (R-CRIT-04); counts only."""
+        return _queries.source_metrics(self._store, self.clock.now())
+
+    def watchlists(self) -> list[WatchlistInfo]:
+        """The registered lists (active versions): metadata and counts, no entries."""
+        return _registry.active_lists(self._store)
+
+    def criteria(self) -> pd.DataFrame:
+        """Every stored criterion version: id, version, status, approval, review date."""
+        return _criteria_registry.criterion_versions(self._store)
+
     def purge_quarantine(self) -> int:
         """Drop the scrubbed forms of quarantined messages past their purge date (audited as
         an erasure, R-LOG-02)."""
@@ -309,8 +405,8 @@ class Lab:
             files=files,
             out_dir=out_dir,
             ingest=_ingest.summarise(report),
-            screening=self._screen_demo(traffic, progress),
             staff=self._seed_staff(),
+            screening=self._screen_demo(traffic, progress),
         )
 
     def _seed_staff(self) -> int:
@@ -325,31 +421,40 @@ class Lab:
 
     def _screen_demo(
         self, traffic: _synth.SynthTraffic, progress: Progress | None
-    ) -> dict[str, float]:
-        """Screen the stored journeys of the demo days against the synthetic watchlists
-        (R-PRE-01) and count what was found; the watchlist registry and the hit review that
-        keep these hits arrive with the hit-workflow issue."""
-        if progress is not None:
-            progress("screening", 0, 1)
-        started = time.perf_counter()
+    ) -> dict[str, object]:
+        """Register the synthetic lists and the demo criteria (as the head of unit), screen the
+        demo days (R-PRE-01), review the hits against the ground truth (as the seconded
+        members) and count what happened; only counts leave the facade."""
+        sources = _demo.register_demo_sources(self._store, self.clock, traffic)
         config = traffic.config
         days = [config.start + timedelta(days=k) for k in range(config.days)]
-        journeys = pd.concat([self._store.read_journeys(d) for d in days], ignore_index=True)
-        travellers = _travellers_from_journeys(journeys)
-        hits = screen(travellers, traffic.watchlists)
+        summary = self.screen(days, progress=progress)
+        frame = _queries.hit_frame(self._store, self.clock.now())
         truth = traffic.truth["watchlist_hits"]
         planted = set(zip(truth["pnr_id"] + "/" + truth["pax_ref"], truth["entry_id"], strict=True))
-        found = planted & set(zip(hits["traveller_id"], hits["entry_id"], strict=True))
-        if progress is not None:
-            progress("screening", 1, 1)
+        listed = frame[frame["source_kind"] == "WATCHLIST"]
+        found = planted & set(zip(listed["group_key"], listed["entry_id"], strict=True))
+        reviewed = _demo.review_demo(self._store, self.clock, traffic)
+        decided = reviewed["validated"] + reviewed["rejected_false_positive"]
+        journeys = int(traffic.summary().get("journeys", 0))
         return {
-            "travellers": len(travellers),
-            "entries": len(traffic.watchlists),
-            "hits": len(hits),
-            "travellers_hit": int(hits["traveller_id"].nunique()),
+            "lists": sources.lists,
+            "entries": sources.entries,
+            "criteria": sources.criteria,
+            "travellers": summary.travellers,
+            "hits": summary.hits_new,
+            "travellers_hit": int(frame["group_key"].nunique()),
+            "journeys_hit_pct": round(100 * frame["group_key"].nunique() / max(journeys, 1), 3),
+            "by_kind": summary.by_kind,
+            "by_service": summary.by_service,
+            "criteria_hits": int((frame["source_kind"] == "CRITERION").sum()),
             "planted": len(planted),
             "planted_found": len(found),
-            "seconds": round(time.perf_counter() - started, 1),
+            **reviewed,
+            "false_positive_pct": round(
+                100 * reviewed["rejected_false_positive"] / max(decided, 1), 1
+            ),
+            "seconds": summary.seconds,
         }
 
     def close(self) -> None:

@@ -29,6 +29,7 @@ from piu_lab import __version__, api
 from piu_lab import cli_common as _common
 from piu_lab.cli_audit import audit
 from piu_lab.cli_common import DB_OPTION
+from piu_lab.cli_hits import criteria, hits, screen, watchlist
 from piu_lab.cli_staff import staff
 from piu_lab.store import open_store
 from piu_lab.store.roles import grant_application_role
@@ -235,11 +236,25 @@ def demo(
         )
         _print_summary(summary)
         sc = result.screening
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(dict(sc["by_kind"]).items()))  # type: ignore[call-overload]
+        services = ", ".join(f"{k} {v}" for k, v in sorted(dict(sc["by_service"]).items()))  # type: ignore[call-overload]
         _out.print(
-            f"screened {sc['travellers']:,} travellers against {sc['entries']:,} watchlist "
-            f"entries in {sc['seconds']} s: {sc['hits']:,} hits on {sc['travellers_hit']:,} "
-            f"travellers, {sc['planted_found']:,} of {sc['planted']:,} planted found "
-            "(hits are kept for review once the hit workflow exists)"
+            f"registered {sc['lists']} watchlists ({sc['entries']:,} entries) and "
+            f"{sc['criteria']} criteria; screened {sc['travellers']:,} travellers in "
+            f"{sc['seconds']} s: {sc['hits']:,} hits ({sc['criteria_hits']:,} by criteria) on "
+            f"{sc['travellers_hit']:,} passenger-journeys ({sc['journeys_hit_pct']} % of "
+            f"journeys), {sc['planted_found']:,} of {sc['planted']:,} planted found",
+            markup=False,
+            highlight=False,
+        )
+        _out.print(f"passenger-journeys by kind: {kinds}; hits by service: {services}",
+                   markup=False, highlight=False)  # fmt: skip
+        _out.print(
+            f"synthetic review: {sc['validated']:,} validated, "
+            f"{sc['rejected_false_positive']:,} rejected as false positives "
+            f"({sc['false_positive_pct']} %), {sc['left_open']:,} left open",
+            markup=False,
+            highlight=False,
         )
     if not no_serve:
         _err.print(
@@ -344,12 +359,20 @@ def ingest(
 
 cli.add_command(audit)
 cli.add_command(staff)
+cli.add_command(watchlist)
+cli.add_command(criteria)
+cli.add_command(screen)
+cli.add_command(hits)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns PIU Lab errors into one line and an exit code."""
     try:
-        cli.main(args=argv, prog_name="piu-lab", standalone_mode=False)
+        # Outside standalone mode click returns the code of a ``click.exceptions.Exit``
+        # (``audit verify`` finding a broken log, ``criteria lint`` finding an error).
+        code = cli.main(args=argv, prog_name="piu-lab", standalone_mode=False)
+        if isinstance(code, int) and code != 0:
+            sys.exit(code)
     except api.PiuLabError as err:
         click.echo(f"error: {err.one_line()}", err=True)
         sys.exit(err.exit_code)

@@ -21,9 +21,12 @@ structured context (``error.context``), a one-line ``hint`` that says what to do
     │   └── IndexVersionMismatch         exit 8   (a saved index built by another algorithm)
     ├── AuditError                       exit 9
     │   └── AuditChainBroken             exit 9   (``sequence`` first broken, ``kind`` how)
-    └── AccessError                      exit 10
-        ├── AccessDenied                 exit 10  (``rule_id``, ``action``, ``subject``)
-        └── RegisterError                exit 10  (the staff register refused a change)
+    ├── AccessError                      exit 10
+    │   ├── AccessDenied                 exit 10  (``rule_id``, ``action``, ``subject``)
+    │   └── RegisterError                exit 10  (the staff register refused a change)
+    └── WorkflowError                    exit 11
+        ├── UnknownHit                   exit 11  (``hit_id``)
+        └── HitStateError                exit 11  (``hit_id``, ``status``: a transition refused)
 
 Errors never carry passenger values in their message: they name the field and where it was.
 """
@@ -40,6 +43,7 @@ __all__ = [
     "AuditError",
     "ConfigurationError",
     "DatabaseUnreachable",
+    "HitStateError",
     "IndexVersionMismatch",
     "IngestError",
     "InvalidRecord",
@@ -54,6 +58,8 @@ __all__ = [
     "StoreError",
     "SynthError",
     "UnknownDatabaseURL",
+    "UnknownHit",
+    "WorkflowError",
 ]
 
 
@@ -229,3 +235,18 @@ class AccessDenied(AccessError):
 class RegisterError(AccessError):
     """The staff register refused a change the royal decree of 21 December 2017 forbids
     (art. 4-7, 11-20, 23)."""
+
+
+class WorkflowError(PiuLabError):
+    """The hit workflow refused a step (R-PRE-02..07): an unknown hit, a transition the
+    review states do not allow, an OCAM task closed without its transmission reference."""
+
+    exit_code = 11
+
+
+class UnknownHit(WorkflowError):
+    """No hit with this id."""
+
+
+class HitStateError(WorkflowError):
+    """The hit is not in a state that allows this step (``status`` says where it is)."""

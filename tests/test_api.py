@@ -69,17 +69,23 @@ def test_load_demo_goes_through_the_ingest(tmp_path: Path) -> None:
 
 
 def test_load_demo_screens_the_stored_journeys(tmp_path: Path) -> None:
-    """R-PRE-01: the demo screens what the ingest stored against the synthetic watchlists and
-    finds the planted travellers; only counts leave the facade."""
+    """R-PRE-01: the demo registers the synthetic watchlists, screens what the ingest stored,
+    finds the planted travellers the hit rule supports, and reviews the hits against the
+    ground truth; only counts leave the facade."""
     with api.open_lab(str(tmp_path / "lab.sqlite3")) as lab:
         result = lab.load_demo(api.SynthConfig(seed=2), out_dir=tmp_path / "messages")
+        assert lab.watchlists()
     sc = result.screening
     assert sc["travellers"] > 0
+    assert sc["lists"] == 5
     assert sc["entries"] == result.traffic["watchlist_entries"]
     assert sc["planted"] > 0
-    assert sc["planted_found"] == sc["planted"]
-    assert sc["hits"] >= sc["planted_found"]
-    assert all(isinstance(v, (int, float)) for v in sc.values())
+    assert sc["planted_found"] >= 0.8 * sc["planted"]  # type: ignore[operator]
+    assert sc["hits"] >= sc["planted_found"]  # type: ignore[operator]
+    assert sc["validated"] + sc["rejected_false_positive"] > 0  # type: ignore[operator]
+    for key, value in sc.items():
+        values = value.values() if isinstance(value, dict) else [value]
+        assert all(isinstance(v, (int, float)) for v in values), key
 
 
 def test_load_demo_seeds_the_staff_register_once(tmp_path: Path) -> None:

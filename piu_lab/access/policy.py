@@ -81,6 +81,7 @@ class Action(enum.Enum):
     MANAGE_STAFF = "manage_staff"
     GRANT_ACCESS = "grant_access"
     CHANGE_CRITERIA = "change_criteria"
+    REGISTER_SOURCE = "register_source"
 
 
 class ResourceKind(enum.Enum):
@@ -89,6 +90,7 @@ class ResourceKind(enum.Enum):
     AUDIT_LOG = "audit_log"
     STAFF_REGISTER = "staff_register"
     CRITERIA = "criteria"
+    WATCHLIST = "watchlist"
 
 
 class FieldGroup(enum.Enum):
@@ -199,11 +201,19 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("ACC-LOG-01", "DIR art. 6(7), 13(5), 15(3); AR art. 7, 27 7°-8°, 32", "log reader"),
     Rule("ACC-LOG-02", "R-LOG-03; AR art. 27, 32", "only the DPO and supervisors read logs"),
     Rule("ACC-DPO-01", "DIR art. 6(7); AR art. 22-27", "the DPO reads all data (read-only)"),
+    Rule(
+        "ACC-DPO-02", "DIR art. 6(4); R-CRIT-03; AR art. 27", "disparity statistics: the DPO only"
+    ),
     Rule("ACC-SUP-01", "AR art. 7, 32; R-RGT-02", "supervisor within its remit (read-only)"),
     Rule("ACC-SUP-02", "AR art. 7, 32; R-RGT-02", "outside the supervisor's remit"),
     Rule("ACC-STAFF-01", "AR art. 3, 4, 12-20", "the head of unit (or deputy) manages staff"),
     Rule("ACC-GRANT-01", "AR art. 5 §2", "the head of unit grants access; DPO notified"),
     Rule("ACC-CRIT-01", "DIR art. 6(3)(b), 6(4); AR art. 3", "the head of unit sets criteria"),
+    Rule(
+        "ACC-SRC-01",
+        "LAW art. 24 §2; AR art. 3; R-PRE-01",
+        "the head of unit (or a deputy) registers the databases screened against",
+    ),
 )
 
 _P = Purpose
@@ -252,6 +262,10 @@ PERMISSIONS: Mapping[Action, Mapping[Role, frozenset[Purpose]]] = MappingProxyTy
         },
         Action.GRANT_ACCESS: {_R.HEAD_OF_UNIT: frozenset({_P.UNIT_MANAGEMENT})},
         Action.CHANGE_CRITERIA: {_R.HEAD_OF_UNIT: frozenset({_P.CRITERIA_ANALYSIS})},
+        Action.REGISTER_SOURCE: {
+            _R.HEAD_OF_UNIT: frozenset({_P.UNIT_MANAGEMENT}),
+            _R.DEPUTY: frozenset({_P.UNIT_MANAGEMENT}),
+        },
     }
 )
 """Which role may perform which action under which purpose (R-ACC-01, R-DPO-01, R-LOG-03)."""
@@ -340,6 +354,8 @@ def decide(subject: Member, action: Action, resource: Resource, context: Context
         return _allow("ACC-GRANT-01", (_NOTIFY_DPO,))
     if action is Action.CHANGE_CRITERIA:
         return _allow("ACC-CRIT-01")
+    if action is Action.REGISTER_SOURCE:
+        return _allow("ACC-SRC-01")
     if action is Action.UNMASK:
         if not context.unmask_authorisation_id or context.unmask_authority is None:
             return _deny("ACC-RET-03")

@@ -57,6 +57,8 @@ class AuditAction(StrEnum):
     DECIDE = "decide"
     LOG_READ = "log_read"
     OPEN_SESSION = "open_session"
+    SCREEN = "screen"
+    REGISTER = "register"
 
 
 class Decision(StrEnum):

@@ -148,21 +148,30 @@ def _frame(rows: list[npt.NDArray[np.int64]], keys: list[npt.NDArray[np.uint64]]
 def _joined_particle_keys(
     prep: PreparedNames, codes: dict[str, npt.NDArray[np.uint64]]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
-    """Pair keys of a particle joined to the next word (``VAN DAMME`` as ``vandamme``) with the
-    other name words, so that ``VANDAMME/TOM`` and ``VAN DAMME/TOM`` meet."""
+    """Pair keys of particles joined to the next word (``VAN DAMME`` as ``vandamme``, ``DE LA
+    FONTAINE`` as ``delafontaine``) with the other name words, so that ``VANDAMME/TOM`` and
+    ``VAN DAMME/TOM`` meet."""
     vocab = prep.vocab
     kind = np.asarray(vocab.kind, dtype=np.int8)
     words = prep.words.astype(np.int64)
     safe = np.maximum(words, 0)
     is_particle = (words >= 0) & (kind[safe] == WordKind.PARTICLE)
     is_name = (words >= 0) & (kind[safe] == WordKind.NAME)
-    starts = is_particle[:, :-1] & is_name[:, 1:]
     rows_out: list[int] = []
     strings: list[tuple[str, int]] = []  # (variant of the joined word, other word id)
-    for r, i in zip(*np.nonzero(starts), strict=True):
-        nxt = int(words[r, i + 1])
-        rom = vocab.rom[int(words[r, i])] + vocab.rom[nxt]
-        text = vocab.text[int(words[r, i])] + vocab.text[nxt]
+    width = words.shape[1]
+    for r, i in zip(*np.nonzero(is_particle), strict=True):
+        # every particle up to the next name word: DE LA FONTAINE as delafontaine (and, from
+        # the second particle, lafontaine)
+        j = int(i) + 1
+        while j < width and is_particle[r, j]:
+            j += 1
+        if j >= width or not is_name[r, j]:
+            continue
+        nxt = int(words[r, j])
+        run = [int(w) for w in words[r, i : j + 1]]
+        rom = "".join(vocab.rom[w] for w in run)
+        text = "".join(vocab.text[w] for w in run)
         others = [int(w) for w, ok in zip(words[r], is_name[r], strict=True) if ok and w != nxt]
         for o in others:
             for v in _variants(rom, text):

@@ -39,7 +39,7 @@ __all__ = [
 #: name@version of the whole screening (candidate keys, name comparison, evidence).
 ALGORITHM = "piu-screen@1.0"
 #: the versioned parts it is made of
-COMPONENTS = {"names": NAME_ALGORITHM, "evidence": EVIDENCE_ALGORITHM, "keys": "keys-v1"}
+COMPONENTS = {"names": NAME_ALGORITHM, "evidence": EVIDENCE_ALGORITHM, "keys": "keys-v2"}
 
 #: the modules of :mod:`piu_lab.matching` whose output a saved index stores or whose reading of
 #: it must match how it was written (parsing, readings, keys, dates and documents, names of

@@ -308,6 +308,11 @@ class Store:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
+    def read_pnr_tables_departing(self, day: date) -> dict[str, pd.DataFrame]:
+        """Every stored row of the PNRs departing on ``day`` (UTC), one frame per table."""
+        with self._connect("read PNRs of a day") as conn:
+            return reads.pnr_tables_departing(conn, day)
+
     def read_pnr_tables(self, pnr_id: str) -> dict[str, pd.DataFrame]:
         """Every stored row of one PNR (all versions), one frame per PNR table."""
         with self._connect("read a PNR") as conn:

@@ -21,6 +21,7 @@ __all__ = [
     "JOURNEY_COLUMNS",
     "counts",
     "pnr_tables",
+    "pnr_tables_departing",
     "pnr_versions",
     "read_journeys",
     "read_table",
@@ -138,6 +139,27 @@ def pnr_tables(conn: Connection, pnr_id: str) -> dict[str, pd.DataFrame]:
     """Every stored row of one PNR, all versions, one frame per PNR table (parent first);
     empty frames (with their columns) for a PNR that is not stored."""
     return {t.name: read_table(conn, t, pnr_id=pnr_id) for t in schema.PNR_TABLES}
+
+
+def pnr_tables_departing(conn: Connection, day: date) -> dict[str, pd.DataFrame]:
+    """Every stored row (all versions) of the PNRs with a segment departing on ``day`` (UTC),
+    one frame per PNR table: what criteria features are computed from."""
+    start = datetime.combine(day, time.min)
+    params = {"start": _bound(conn, start), "end": _bound(conn, start + timedelta(days=1))}
+    inner = (
+        "SELECT DISTINCT pnr_id FROM segment WHERE departure_utc >= {s} AND departure_utc < {e}"
+    ).format(s=_placeholder(conn, "start"), e=_placeholder(conn, "end"))
+    prep = conn.dialect.identifier_preparer
+    out: dict[str, pd.DataFrame] = {}
+    for table in schema.PNR_TABLES:
+        cols = ", ".join(prep.quote(c.name) for c in table.columns)
+        order = ", ".join(prep.quote(c.name) for c in table.primary_key.columns)
+        sql = (
+            f"SELECT {cols} FROM {prep.quote(table.name)} WHERE pnr_id IN ({inner}) "
+            f"ORDER BY {order}"
+        )
+        out[table.name] = _typed(_fetch(conn, sql, params), [(c.name, c) for c in table.columns])
+    return out
 
 
 def counts(conn: Connection) -> dict[str, int]:

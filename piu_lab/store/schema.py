@@ -62,6 +62,7 @@ from piu_lab.model import (
 __all__ = [
     "API_TABLES",
     "AUDIT_TABLES",
+    "HIT_TABLES",
     "PNR_TABLES",
     "STAFF_TABLES",
     "TABLES",
@@ -508,3 +509,9 @@ TABLES: dict[str, Table] = {
 def is_utc(column: Column[Any]) -> bool:
     """True for timestamp columns that hold UTC (frames give them back zone-aware)."""
     return column.info.get("tz") == "UTC"
+
+
+# The pre-assessment tables share this metadata (revision 0005); imported last to avoid a cycle.
+from piu_lab.store import schema_hits as _schema_hits  # noqa: E402
+
+HIT_TABLES: tuple[Table, ...] = _schema_hits.HIT_TABLES

@@ -152,9 +152,13 @@ def derived_surnames(base: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return out
 
 
-def draw_groups(rng: np.random.Generator, ids: np.ndarray, n: int) -> np.ndarray:
-    """``n`` group ids from ``ids``, the most common names first (Zipf-like weights)."""
-    return np.asarray(ids[rng.choice(len(ids), size=n, p=_zipf(len(ids)))], dtype=np.int64)
+def draw_groups(
+    rng: np.random.Generator, ids: np.ndarray, n: int, *, uniform: bool = False
+) -> np.ndarray:
+    """``n`` group ids from ``ids``: the most common names first (Zipf-like weights), or every
+    name alike with ``uniform`` (people who are not namesakes of the commonest names)."""
+    p = None if uniform else _zipf(len(ids))
+    return np.asarray(ids[rng.choice(len(ids), size=n, p=p)], dtype=np.int64)
 
 
 def draw_variant(

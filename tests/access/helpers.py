@@ -95,6 +95,7 @@ _KIND = {
     Action.MANAGE_STAFF: ResourceKind.STAFF_REGISTER,
     Action.GRANT_ACCESS: ResourceKind.STAFF_REGISTER,
     Action.CHANGE_CRITERIA: ResourceKind.CRITERIA,
+    Action.REGISTER_SOURCE: ResourceKind.WATCHLIST,
 }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect
 
 from piu_lab.store import TABLES, head_revision, metadata, open_store
 from piu_lab.store.migrate import alembic_config, current_revision, known_revisions, upgrade
-from piu_lab.store.schema import AUDIT_TABLES, STAFF_TABLES
+from piu_lab.store.schema import AUDIT_TABLES, HIT_TABLES, STAFF_TABLES
 
 
 def test_migration_up_from_empty_creates_every_table(db_url: str) -> None:
@@ -21,7 +21,7 @@ def test_migration_up_from_empty_creates_every_table(db_url: str) -> None:
         assert store.schema_revision() == head_revision()
         with store.engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
-    extra = {t.name for t in (*AUDIT_TABLES, *STAFF_TABLES)}
+    extra = {t.name for t in (*AUDIT_TABLES, *STAFF_TABLES, *HIT_TABLES)}
     assert set(TABLES) | extra | {"alembic_version"} == names
 
 
@@ -31,10 +31,11 @@ def test_migration_matches_the_table_definitions(db_url: str) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
         inspector = inspect(conn)
-        stored = {c["name"] for t in TABLES for c in inspector.get_check_constraints(t)}
+        tables = [*TABLES, *(t.name for t in HIT_TABLES)]
+        stored = {c["name"] for t in tables for c in inspector.get_check_constraints(t)}
     declared = {c.name for t in metadata.tables.values() for c in t.constraints if c.name}
     assert stored == {name for name in declared if str(name).startswith("ck_")}
-    assert len(stored) == 23
+    assert len(stored) == 23 + 5  # five on the pre-assessment tables (revision 0005)
 
 
 def test_downgrade_to_base_and_up_again(db_url: str) -> None:

@@ -60,6 +60,9 @@ ACTIVE: dict[tuple[str, str], tuple[str, bool, str, str]] = {
     ("DEPUTY", "MANAGE_STAFF"): ("UNIT_MANAGEMENT", True, "ACC-STAFF-01", ""),
     ("HEAD_OF_UNIT", "GRANT_ACCESS"): ("UNIT_MANAGEMENT", True, "ACC-GRANT-01", "notify_dpo"),
     ("HEAD_OF_UNIT", "CHANGE_CRITERIA"): ("CRITERIA_ANALYSIS", True, "ACC-CRIT-01", ""),
+    # the databases screened against (LAW art. 24 §2; R-PRE-01)
+    ("HEAD_OF_UNIT", "REGISTER_SOURCE"): ("UNIT_MANAGEMENT", True, "ACC-SRC-01", ""),
+    ("DEPUTY", "REGISTER_SOURCE"): ("UNIT_MANAGEMENT", True, "ACC-SRC-01", ""),
 }
 ALLOWED_PURPOSES: dict[tuple[str, str], set[str]] = {
     ("SECONDED_MEMBER", "CONSULT_HIT"): {"PRE_ASSESSMENT", "TARGETED_SEARCH"},
@@ -80,7 +83,7 @@ DEFAULT_PURPOSE = {
 }
 ACTIONS = (
     "CONSULT_HIT", "VALIDATE_HIT", "CONSULT_PNR", "SEARCH", "UNMASK", "READ_AUDIT",
-    "EXPORT_AUDIT", "MANAGE_STAFF", "GRANT_ACCESS", "CHANGE_CRITERIA",
+    "EXPORT_AUDIT", "MANAGE_STAFF", "GRANT_ACCESS", "CHANGE_CRITERIA", "REGISTER_SOURCE",
 )  # fmt: skip
 OTHER = "state_security"
 

@@ -51,7 +51,7 @@ from piu_lab.access.policy import (
     ResourceKind,
     decide,
 )
-from piu_lab.access.register import Member, is_active
+from piu_lab.access.register import Member
 from piu_lab.audit import AuditAction, AuditLog
 from piu_lab.audit import Decision as Verdict
 from piu_lab.audit.export import write_export
@@ -64,19 +64,15 @@ from piu_lab.store import Store
 __all__ = [
     "ENV_VARIABLES",
     "MAX_SEARCH_DAYS",
-    "PERSONAL_DATA_METHODS",
     "Identity",
     "PnrRecord",
     "SearchPage",
-    "Session",
-    "open_session",
+    "SessionCore",
     "resolve_user",
 ]
 
 #: Where the user comes from when not given, in this order (never the OS login).
 ENV_VARIABLES = ("PIU_LAB_USER", "JUPYTERHUB_USER")
-#: The :class:`Session` methods that return personal data (each decides and audits once).
-PERSONAL_DATA_METHODS = ("journeys", "pnr", "search", "audit_events", "export_audit")
 #: The actor recorded when no identification code could be established.
 UNIDENTIFIED = "unidentified"
 _CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-")
@@ -86,6 +82,7 @@ _AUDIT_ACTION = {
     Action.SEARCH: AuditAction.CONSULT,
     Action.READ_AUDIT: AuditAction.LOG_READ,
     Action.EXPORT_AUDIT: AuditAction.EXPORT,
+    Action.VALIDATE_HIT: AuditAction.VALIDATE,
 }
 
 
@@ -102,7 +99,7 @@ def resolve_user(user: str | None, environ: Mapping[str, str] | None = None) -> 
     return "", "none"
 
 
-def _as_purpose(purpose: Purpose | str | None) -> Purpose | None:
+def as_purpose(purpose: Purpose | str | None) -> Purpose | None:
     if purpose is None or isinstance(purpose, Purpose):
         return purpose
     try:
@@ -115,12 +112,12 @@ def _as_purpose(purpose: Purpose | str | None) -> Purpose | None:
         ) from None
 
 
-def _rule_denial(rule_id: str) -> Decision:
+def rule_denial(rule_id: str) -> Decision:
     rule = RULES[rule_id]
     return Decision(False, rule.id, f"{rule.text} ({rule.cites})")
 
 
-def _actor(code: str) -> str:
+def actor_code(code: str) -> str:
     ok = 0 < len(code) <= 64 and set(code) <= _CODE_CHARS and code[0].isalnum()
     return code if ok else UNIDENTIFIED
 
@@ -181,17 +178,19 @@ class SearchPage:
 
 
 @dataclass(slots=True)
-class _Call:
+class Call:
     """What one audited call reports back: objects consulted, records returned, masking."""
 
     decision: Decision
     objects: tuple[str, ...]
     record_count: int = 0
     detail: dict[str, str | int] = field(default_factory=dict)
+    audit_action: AuditAction | None = None
 
 
-class Session:
-    """One identified member working under one purpose; see the module docstring."""
+class SessionCore:
+    """One identified member working under one purpose: identity, the gate, PNR reads, search
+    and the audit log (the hit methods are :class:`piu_lab.session.hits.Session`'s)."""
 
     def __init__(
         self,
@@ -249,16 +248,16 @@ class Session:
 
     def _decide(self, member: Member | None, action: Action, resource: Resource) -> Decision:
         if member is None:
-            return _rule_denial("ACC-ID-02")
+            return rule_denial("ACC-ID-02")
         return decide(member, action, resource, self._context())
 
     # -- the gate ---------------------------------------------------------------------------
 
-    def _append(self, action: Action, call: _Call, method: str) -> None:
+    def _append(self, action: Action, call: Call, method: str) -> None:
         allowed = call.decision.allowed
         self._log.append(
             actor=self.code,
-            action=_AUDIT_ACTION[action],
+            action=call.audit_action or _AUDIT_ACTION[action],
             objects=call.objects,
             record_count=call.record_count,
             decision=Verdict.ALLOWED if allowed else Verdict.DENIED,
@@ -277,11 +276,13 @@ class Session:
         objects: tuple[str, ...],
         *,
         veto: Decision | None = None,
-    ) -> Iterator[_Call]:
+        audit_action: AuditAction | None = None,
+    ) -> Iterator[Call]:
         """Decide (a ``veto`` from the method's own rule wins), then yield to the read;
         exactly one audit event either way."""
         decision = self._decide(self.member(), action, resource)
-        call = _Call(veto if veto is not None and decision.allowed else decision, objects)
+        chosen = veto if veto is not None and decision.allowed else decision
+        call = Call(chosen, objects, audit_action=audit_action)
         if not call.decision.allowed:
             self._append(action, call, method)
             raise AccessDenied(
@@ -316,7 +317,7 @@ class Session:
         return out
 
     def _mask_rows(
-        self, frame: pd.DataFrame, view: str, action: Action, registered: pd.Series, call: _Call
+        self, frame: pd.DataFrame, view: str, action: Action, registered: pd.Series, call: Call
     ) -> pd.DataFrame:
         """Mask each row as the decision for its registration date says (R-RET-02)."""
         masked = np.zeros(len(frame), dtype=bool)
@@ -385,7 +386,7 @@ class Session:
         check_search(name, document, departing_from, last, page, page_size)
         kinds = "+".join(k for k, v in (("name", name), ("document", document)) if v)
         resource = Resource(ResourceKind.PNR)
-        veto = _rule_denial("ACC-ANA-02") if self.purpose is Purpose.CRITERIA_ANALYSIS else None
+        veto = rule_denial("ACC-ANA-02") if self.purpose is Purpose.CRITERIA_ANALYSIS else None
         with self._audited("search", Action.SEARCH, resource, (), veto=veto) as call:
             call.detail.update({"selectors": kinds, "days": (last - departing_from).days + 1})
             days = [
@@ -441,72 +442,3 @@ class Session:
             call.record_count = to_seq - from_seq + 1
             call.detail.update({"from_seq": from_seq, "to_seq": to_seq, "signed": "ed25519"})
             return written
-
-
-def _refuse(log: AuditLog, actor: str, rule_id: str, why: str, **audit: Any) -> AccessDenied:
-    rule = RULES[rule_id]
-    log.append(
-        actor=actor,
-        action=AuditAction.OPEN_SESSION,
-        decision=Verdict.DENIED,
-        rule_id=rule_id,
-        **audit,
-    )
-    return AccessDenied(
-        f"no session for {actor}: {why} ({rule.cites})",
-        rule_id=rule_id,
-        subject=actor,
-        action="open_session",
-        reason=why,
-        hint="name a member of the staff register (user=, PIU_LAB_USER) and declare a purpose",
-    )
-
-
-def open_session(
-    store: Store,
-    clock: Clock,
-    user: str | None = None,
-    *,
-    purpose: Purpose | str | None,
-    request: str | None = None,
-    authorisation: str | None = None,
-    unmask_authorisation: str | None = None,
-    unmask_authority: AuthorityType | str | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> Session:
-    """Identify the user, check they may work now under ``purpose``, audit the opening."""
-    log = AuditLog(store, clock)
-    code, source = resolve_user(user, environ)
-    wanted = _as_purpose(purpose)
-    purpose_text = wanted.value if wanted else None
-    if not code:
-        raise _refuse(log, UNIDENTIFIED, "ACC-ID-01", "no user named", purpose=purpose_text)
-    actor = _actor(code)
-    member = load_register(store).members.get(code) if actor == code else None
-    if member is None:
-        raise _refuse(log, actor, "ACC-ID-02", "not in the staff register", purpose=purpose_text)
-    on = clock.now().date()
-    active, why = is_active(member, on)
-    if not active:
-        raise _refuse(log, code, "ACC-ACT-01", why, purpose=purpose_text)
-    if wanted is None:
-        raise _refuse(log, code, "ACC-PUR-01", "no purpose declared")
-    authority = AuthorityType(unmask_authority) if unmask_authority else None
-    log.append(
-        actor=code,
-        action=AuditAction.OPEN_SESSION,
-        purpose=wanted.value,
-        request_id=request,
-        detail={"source": source},
-    )
-    return Session(
-        store,
-        clock,
-        code=code,
-        purpose=wanted,
-        request_id=request,
-        authorisation_id=authorisation,
-        unmask_authorisation_id=unmask_authorisation,
-        unmask_authority=authority,
-        source=source,
-    )

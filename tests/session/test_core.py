@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from piu_lab import api
 from piu_lab.access.seed import DPO_CODE, HEAD_CODE, LAPSED_CODE
 from piu_lab.audit import AuditLog, generate_keypair, load_private_key
-from piu_lab.session import PERSONAL_DATA_METHODS, resolve_user
+from piu_lab.hits.queries import hit_frame
+from piu_lab.session import PERSONAL_DATA_METHODS, WORKFLOW_METHODS, resolve_user
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 DAY = date(2026, 3, 2)  # the synthetic traffic's first departure day
@@ -370,13 +371,22 @@ def test_every_public_session_method_is_classified() -> None:
         for name, member in inspect.getmembers(api.Session)
         if not name.startswith("_") and callable(member)
     }
-    assert public == set(PERSONAL_DATA_METHODS) | {"whoami", "member"}
+    assert public == set(PERSONAL_DATA_METHODS) | set(WORKFLOW_METHODS) | {"whoami", "member"}
+    assert set(CALLS) == set(PERSONAL_DATA_METHODS) | set(WORKFLOW_METHODS)
 
 
 @dataclass(frozen=True)
 class Where:
     folder: Path
     key: Any
+    hit_id: str
+
+
+TEST_LIST = api.WatchlistInfo(
+    "BE-PROPERTY", "a property-test list", api.Service.CUSTOMS, (api.Service.CUSTOMS,),
+    "a test basis, LAW art. 24", api.Listing.SOUGHT, api.ListScope.SERVICE,
+)  # fmt: skip
+NO = dict.fromkeys(api.CHECKLIST, True) | {"same_person": False}
 
 
 CALLS: dict[str, Any] = {
@@ -385,12 +395,27 @@ CALLS: dict[str, Any] = {
     "search": lambda s, w: s.search(departing_from=DAY, name="DOE/JANE"),
     "audit_events": lambda s, w: s.audit_events(1, 2),
     "export_audit": lambda s, w: s.export_audit(w.folder / "x.jsonl", w.key, 1, 2),
+    "hits": lambda s, w: s.hits(),
+    "hit": lambda s, w: s.hit(w.hit_id),
+    "disclose_hit": lambda s, w: s.disclose_hit(w.hit_id),
+    "notifications": lambda s, w: s.notifications(),
+    "disparity": lambda s, w: s.disparity(),
+    "start_review": lambda s, w: s.start_review(w.hit_id),
+    "decide_hit": lambda s, w: s.decide_hit(
+        w.hit_id, "REJECTED_FALSE_POSITIVE", "not the person listed: other birth date", NO
+    ),
+    "close_ocam_task": lambda s, w: s.close_ocam_task(w.hit_id, "OCAM-REF-1"),
+    "record_follow_up": lambda s, w: s.record_follow_up(w.hit_id, "controlled, nothing found"),
+    "register_watchlist": lambda s, w: s.register_watchlist(
+        TEST_LIST, pd.DataFrame({"entry_id": ["T1"], "full_name": ["DOE/JANE"]})
+    ),
+    "register_criterion": lambda s, w: s.register_criterion(api.demo_criteria()[0]),
 }
 CODES = [FP, VSSE, GRANTEE, DPO_CODE, HEAD_CODE, "PIU-S01", "PIU-D01", "APD-01", "COC-01"]
 
 
 @settings(
-    max_examples=60,
+    max_examples=120,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
@@ -411,7 +436,8 @@ def test_every_call_writes_exactly_one_event(
     months: int,
 ) -> None:
     """R-LOG-02: allowed or denied, found or not, every call of every method that returns
-    personal data writes exactly one event, with the actor, the purpose and a decision."""
+    personal data or changes the workflow writes exactly one event, with the actor, the
+    purpose and a decision."""
     lab.clock.set(NOW + timedelta(days=30 * months))  # type: ignore[attr-defined]
     try:
         session = lab.session(code, purpose=purpose, **(SEARCH if with_request else {}))
@@ -419,15 +445,16 @@ def test_every_call_writes_exactly_one_event(
         return  # refused at the door (and audited: see test_a_refused_session_is_audited)
     folder = tmp_path_factory.mktemp("calls")
     private, _ = generate_keypair(folder / "keys")
-    where = Where(folder, load_private_key(private))
+    hit_id = str(hit_frame(lab._store, NOW)["hit_id"].iloc[0])
+    where = Where(folder, load_private_key(private), hit_id)
     before = len(events(lab))
     try:
         CALLS[method](session, where)
         outcome = "allowed"
     except api.AccessDenied:
         outcome = "denied"
-    except api.StoreError:
-        outcome = "allowed"  # the unknown PNR: allowed, then not found
+    except (api.StoreError, api.WorkflowError, api.InvalidRecord):
+        outcome = "allowed"  # allowed, then not found or refused by the workflow
     new = events(lab)[before:]
     assert len(new) == 1, [e.fields() for e in new]
     [event] = new
