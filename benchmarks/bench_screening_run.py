@@ -46,6 +46,10 @@ from piu_lab.synth import SynthConfig, generate  # noqa: E402
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
+def _say(text: str) -> None:
+    print(f"# {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+
 def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
@@ -58,6 +62,7 @@ def run(scale: str, entries: int) -> dict[str, Any]:
     lists, _ = extend_watchlists(traffic.watchlists, set(truth["entry_id"]), config, entries)
     traffic = replace(traffic, watchlists=lists)  # the registered lists, topped up
     generated = time.perf_counter() - start
+    _say(f"generated in {generated:.0f} s")
     with tempfile.TemporaryDirectory(prefix="piu-bench-run-") as tmp:
         clock = api.FrozenClock(NOW)
         with api.open_lab(f"sqlite:///{tmp}/run.sqlite3", clock=clock) as lab:
@@ -67,12 +72,14 @@ def run(scale: str, entries: int) -> dict[str, Any]:
             for i in range(0, len(traffic.pnrs), 20_000):
                 store.write_pnrs(traffic.pnrs[i : i + 20_000])
             loaded = time.perf_counter() - start
+            _say(f"loaded in {loaded:.0f} s")
             save_operations(store, demo_operations(NOW.date()), require_empty=True)
             sources = register_demo_sources(store, clock, traffic)
             day = config.start
             start = time.perf_counter()
             summary = lab.screen([day])
             run_s = time.perf_counter() - start
+            _say(f"run in {run_s:.0f} s: {summary.hits_new} hits")
             peak = _peak_mb()
             # the baseline: matching alone on the same travellers and entries
             travellers = travellers_from_journeys(store.read_journeys(day))
@@ -80,6 +87,7 @@ def run(scale: str, entries: int) -> dict[str, Any]:
             keyed = lists.assign(entry_id=lists["list_id"] + ":" + lists["entry_id"])
             matches = screen(travellers, keyed)
             screen_s = time.perf_counter() - start
+            _say(f"matching alone in {screen_s:.0f} s")
             hits = queries.hit_frame(store, clock.now())
             start = time.perf_counter()
             reviewed = review_demo(store, clock, traffic)

@@ -183,6 +183,41 @@ def add_criteria(files: tuple[Path, ...], actor: str, db: str | None) -> None:
             _say(f"{criterion.id} version {criterion.version} ({criterion.status.value}): {state}")
 
 
+@criteria.command("approve")
+@click.argument("criterion_id")
+@click.option("--dpo-opinion", required=True, help="Reference of the DPO's written opinion.")
+@click.option(
+    "--dpo-opinion-on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the DPO's opinion.",
+)  # fmt: skip
+@click.option(
+    "--next-review", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="When it must be reviewed (default: a year on).",
+)  # fmt: skip
+@AS_OPTION
+@DB_OPTION
+def approve_criterion(
+    criterion_id: str,
+    dpo_opinion: str,
+    dpo_opinion_on: datetime,
+    next_review: datetime | None,
+    actor: str,
+    db: str | None,
+) -> None:
+    """Approve the newest draft of a criterion after the DPO's opinion (the head of unit)."""
+    with api.open_lab(db) as lab:
+        made = lab.session(actor, purpose="criteria_analysis").approve_criterion(
+            criterion_id,
+            dpo_opinion=dpo_opinion,
+            dpo_opinion_on=dpo_opinion_on.date(),
+            next_review=next_review.date() if next_review else None,
+        )
+    _say(
+        f"{made.id} version {made.version} approved by {actor}; next review "
+        f"{made.next_review.isoformat()}"
+    )
+
+
 @criteria.command("list")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True)

@@ -230,13 +230,28 @@ def extend(code: str, actor: str, on: datetime | None, db: str | None) -> None:
     type=_choice([r.value for r in EndReason]),
     help="Why the secondment ends (AR art. 20).",
 )
+@click.option(
+    "--effective",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="When a notice ends it (home service or member: at least 3 months after --on).",
+)
 @AS_OPTION
 @ON_OPTION
 @DB_OPTION
-def end(code: str, reason: str, actor: str, on: datetime | None, db: str | None) -> None:
-    """End a secondment; access ends the same day (AR art. 20)."""
+def end(
+    code: str,
+    reason: str,
+    effective: datetime | None,
+    actor: str,
+    on: datetime | None,
+    db: str | None,
+) -> None:
+    """End a secondment (AR art. 20): on the day, or after three months' notice when the home
+    service or the member asks; access lasts until the end."""
     day = _day(on)
     why = EndReason(reason)
+    until = effective.date() if effective else None
     with _errors(), _store(db) as store:
         _, change = record(
             store,
@@ -244,7 +259,7 @@ def end(code: str, reason: str, actor: str, on: datetime | None, db: str | None)
                 actor,
                 Action.MANAGE_STAFF,
                 day,
-                lambda r: r.end_secondment(code, actor=actor, on=day, reason=why),
+                lambda r: r.end_secondment(code, actor=actor, on=day, reason=why, effective=until),
             ),
         )
     _report(change)

@@ -126,3 +126,19 @@ def test_criteria_lint_add_and_list(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, out, _ = run(["criteria", "list", "--json", *db], capsys)
     [row] = json.loads(out)
     assert (row["criterion_id"], row["status"]) == ("DEMO-001", "APPROVED")
+    draft = yaml.safe_load(good.read_text("utf-8"))
+    draft.update({"id": "DEMO-900", "status": "draft", "approval": None})
+    draft_file = tmp_path / "draft.yaml"
+    draft_file.write_text(yaml.safe_dump(draft), "utf-8")
+    assert run(["criteria", "add", str(draft_file), "--as", "PIU-H01", *db], capsys)[0] == 0
+    approve = ["criteria", "approve", "DEMO-900", "--dpo-opinion", "DPO-OP-2026-077",
+               "--dpo-opinion-on", "2026-11-20", *db]  # fmt: skip
+    assert run([*approve, "--as", "PIU-D01"], capsys)[0] == 10  # the head of unit approves
+    code, out, err = run([*approve, "--as", "PIU-H01"], capsys)
+    assert code == 0, err
+    assert "DEMO-900 version 2 approved by PIU-H01" in out
+    assert run([*approve, "--as", "PIU-H01"], capsys)[0] == 5  # approved already
+    code, out, _ = run(["criteria", "list", "--json", *db], capsys)
+    versions = {(r["criterion_id"], r["version"]): r["status"] for r in json.loads(out)}
+    assert versions[("DEMO-900", 1)] == "DRAFT"
+    assert versions[("DEMO-900", 2)] == "APPROVED"

@@ -175,7 +175,10 @@ def change_payload(change: Change, after: StaffRegister) -> dict[str, Any]:
     if kind is ChangeKind.ADD:
         return {"member": member_to_json(after.get(change.subject))}
     if kind is ChangeKind.END_SECONDMENT:
-        return {"reason": EndReason(change.detail).value}
+        ended = after.get(change.subject).secondment
+        if ended is None or ended.end_reason is None or ended.ended_on is None:  # pragma: no cover
+            raise RegisterError("the register has no end for this change", code=change.subject)
+        return {"reason": ended.end_reason.value, "effective": ended.ended_on.isoformat()}
     if kind is ChangeKind.GRANT_ACCESS:
         grant = after.get(change.subject).grant
         if grant is None:  # pragma: no cover - grant_access always sets it
@@ -196,7 +199,10 @@ def apply_change(
         new, made = register.extend_secondment(code, actor=actor, on=on)
     elif kind is ChangeKind.END_SECONDMENT:
         reason = EndReason(payload["reason"])
-        new, made = register.end_secondment(code, actor=actor, on=on, reason=reason)
+        effective = _parse_day(payload.get("effective"))
+        new, made = register.end_secondment(
+            code, actor=actor, on=on, reason=reason, effective=effective
+        )
     elif kind is ChangeKind.GRANT_ACCESS:
         until = _need_day(payload["valid_until"])
         new, made = register.grant_access(code, granted_by=actor, on=on, valid_until=until)

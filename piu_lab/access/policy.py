@@ -33,6 +33,7 @@ from piu_lab.access.register import (
     Role,
     Service,
     Supervisor,
+    add_months,
     is_active,
 )
 
@@ -276,18 +277,6 @@ _OPERATIONAL = frozenset({Role.SECONDED_MEMBER, Role.GRANTEE})
 _MASK_ALL = Obligation(ObligationKind.MASK, ALL_FIELD_GROUPS)
 _NOTIFY_DPO = Obligation(ObligationKind.NOTIFY_DPO)
 _SIGN_EXPORT = Obligation(ObligationKind.SIGN_EXPORT)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus calendar months, clamped to the month's last day (31 Aug + 6 = 28 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _deny(rule_id: str, detail: str = "") -> Decision:

@@ -137,6 +137,23 @@ class EndReason(enum.Enum):
     BREACH = "breach"  # art. 20 §2
 
 
+#: AR art. 20 §1: the home service or the member ends a secondment with three months' notice.
+NOTICE_MONTHS = 3
+NOTICE_REASONS = frozenset({EndReason.HOME_SERVICE_DECISION, EndReason.MEMBER_REQUEST})
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus calendar months, clamped to the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def add_years(day: date, years: int) -> date:
     """``day`` plus whole years; 29 February falls back to 28 February."""
     try:
@@ -378,17 +395,39 @@ class StaffRegister:
         return self._with(updated, Change(ChangeKind.EXTEND_SECONDMENT, actor, on, code, detail))
 
     def end_secondment(
-        self, code: str, *, actor: str, on: date, reason: EndReason
+        self,
+        code: str,
+        *,
+        actor: str,
+        on: date,
+        reason: EndReason,
+        effective: date | None = None,
     ) -> tuple[StaffRegister, Change]:
-        """End a secondment for an AR art. 20 reason; access ends the same day."""
+        """End a secondment for an AR art. 20 reason. It ends on ``on`` (the decision's day),
+        except when the home service or the member asks: then three months' notice run from
+        ``on`` and the end is ``effective`` (default and earliest: ``on`` + 3 months); access
+        lasts until that day."""
         member = self.get(code)
         s = member.secondment
         if s is None:
             raise RegisterError("not a seconded member", code=code)
         if s.ended_on is not None:
             raise RegisterError("the secondment has already ended", code=code)
-        updated = replace(member, secondment=replace(s, ended_on=on, end_reason=reason))
-        return self._with(updated, Change(ChangeKind.END_SECONDMENT, actor, on, code, reason.value))
+        end = on
+        if reason in NOTICE_REASONS:
+            earliest = add_months(on, NOTICE_MONTHS)
+            end = effective or earliest
+            if end < earliest:
+                raise RegisterError(
+                    f"{reason.value}: three months' notice (AR art. 20 §1); the secondment "
+                    f"ends on {earliest.isoformat()} at the earliest",
+                    code=code,
+                )
+        elif effective is not None and effective != on:
+            raise RegisterError(f"{reason.value} ends the secondment on the day", code=code)
+        updated = replace(member, secondment=replace(s, ended_on=end, end_reason=reason))
+        detail = reason.value if end == on else f"{reason.value}; ends {end.isoformat()}"
+        return self._with(updated, Change(ChangeKind.END_SECONDMENT, actor, on, code, detail))
 
     def grant_access(
         self, code: str, *, granted_by: str, on: date, valid_until: date

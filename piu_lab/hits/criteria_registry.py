@@ -13,12 +13,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import select
 
-from piu_lab.criteria import Criterion, Status, check_approvable, evaluate, journey_features
+from piu_lab.access.register import add_years
+from piu_lab.criteria import (
+    Approval,
+    Criterion,
+    Status,
+    check_approvable,
+    evaluate,
+    journey_features,
+)
 from piu_lab.criteria import parse_criterion as _parse
 from piu_lab.errors import InvalidRecord
 from piu_lab.hits.routing import HIT_COLUMNS, route_criteria_hits
@@ -27,7 +36,14 @@ from piu_lab.model.hits import CriterionStatus
 from piu_lab.store import TABLES, Store
 from piu_lab.store.schema_hits import criterion_version
 
-__all__ = ["approved_criteria", "criteria_step", "criterion_versions", "register_criterion"]
+__all__ = [
+    "approve",
+    "approved_criteria",
+    "criteria_step",
+    "criterion_versions",
+    "latest_version",
+    "register_criterion",
+]
 
 
 def _naive(moment: datetime) -> datetime:
@@ -83,6 +99,55 @@ def criterion_versions(store: Store) -> pd.DataFrame:
     with store.engine.connect() as conn:
         rows = [tuple(r) for r in conn.execute(query)]
     return pd.DataFrame(rows, columns=[col.name for col in query.selected_columns])
+
+
+def latest_version(store: Store, criterion_id: str) -> Criterion:
+    """The newest stored version of one criterion."""
+    c = criterion_version.c
+    with store.engine.connect() as conn:
+        body = conn.execute(
+            select(c.body).where(c.criterion_id == criterion_id).order_by(c.version.desc()).limit(1)
+        ).scalar_one_or_none()
+    if body is None:
+        raise InvalidRecord(
+            f"no criterion {criterion_id!r} is stored",
+            errors=("criterion_id: unknown",),
+            criterion_id=criterion_id,
+        )
+    return _parse(json.loads(str(body)))
+
+
+def approve(
+    store: Store,
+    criterion_id: str,
+    *,
+    actor: str,
+    at: datetime,
+    dpo_opinion: str,
+    dpo_opinion_on: date,
+    next_review: date | None = None,
+) -> Criterion:
+    """Approve the newest version of a criterion as a new version (R-CRIT-02): approved by
+    ``actor`` on ``at``'s day after the DPO's opinion, reviewed by ``next_review`` (default:
+    one year on); the linter must consent that day. Returns the stored approved version."""
+    current = latest_version(store, criterion_id)
+    if current.status is Status.APPROVED:
+        raise InvalidRecord(
+            f"criterion {criterion_id} version {current.version} is approved already",
+            errors=("status: approved",),
+            criterion_id=criterion_id,
+        )
+    day = at.date()
+    approved = replace(
+        current,
+        version=current.version + 1,
+        status=Status.APPROVED,
+        approval=Approval(actor, day, dpo_opinion, dpo_opinion_on),
+        next_review=next_review or add_years(day, 1),
+        valid_from=max(current.valid_from, day),
+    )
+    register_criterion(store, approved, actor=actor, at=at)
+    return approved
 
 
 def approved_criteria(store: Store, on: date) -> list[Criterion]:

@@ -56,9 +56,12 @@ def _frame(conn: Connection, query: object, columns: Sequence[str]) -> pd.DataFr
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def _latest_events(conn: Connection) -> pd.DataFrame:
+def _latest_events(conn: Connection, hit_ids: Sequence[str] | None = None) -> pd.DataFrame:
     e = hit_event.c
-    last = select(e.hit_id, func.max(e.seq).label("seq")).group_by(e.hit_id).subquery()
+    inner = select(e.hit_id, func.max(e.seq).label("seq"))
+    if hit_ids is not None:
+        inner = inner.where(e.hit_id.in_(list(hit_ids)))
+    last = inner.group_by(e.hit_id).subquery()
     query = select(e.hit_id, e.status, e.at, e.actor, e.via_hit).join(
         last, (last.c.hit_id == e.hit_id) & (last.c.seq == e.seq)
     )
@@ -80,19 +83,32 @@ def hit_frame(
         query = query.where(hit.c.hit_id.in_(list(hit_ids)))
     with store.engine.connect() as conn:
         hits = _frame(conn, query, [*(c.name for c in hit.columns), "registered_at"])
-        latest = _latest_events(conn)
-        followed = set(conn.execute(select(follow_up.c.hit_id).distinct()).scalars())
-        tasks = _frame(conn, select(ocam_task.c.hit_id, ocam_task.c.closed_at),
-                       ["hit_id", "ocam_closed_at"])  # fmt: skip
+        latest = _latest_events(conn, hit_ids)
+        followed_q = select(follow_up.c.hit_id).distinct()
+        tasks_q = select(ocam_task.c.hit_id, ocam_task.c.closed_at)
+        if hit_ids is not None:
+            followed_q = followed_q.where(follow_up.c.hit_id.in_(list(hit_ids)))
+            tasks_q = tasks_q.where(ocam_task.c.hit_id.in_(list(hit_ids)))
+        followed = set(conn.execute(followed_q).scalars())
+        tasks = _frame(conn, tasks_q, ["hit_id", "ocam_closed_at"])
+        journeys = hits[["group_key", "service", "common"]]
+        if hit_ids is not None and len(hits):  # the other hits of these passenger-journeys
+            h = hit.c
+            groups = sorted(set(hits["group_key"]))
+            journeys = _frame(
+                conn,
+                select(h.group_key, h.service, h.common).where(h.group_key.in_(groups)),
+                ["group_key", "service", "common"],
+            )
     frame = hits.merge(latest, on="hit_id", how="left")
     if frame.empty:
         return frame.assign(
             services_on_journey="", kind="", hours_left=0.0, breached=False, open=False,
             follow_up=False, ocam_task="",
         )  # fmt: skip
-    services = frame.groupby("group_key")["service"].agg(lambda s: ",".join(sorted(set(s))))
+    services = journeys.groupby("group_key")["service"].agg(lambda s: ",".join(sorted(set(s))))
     frame["services_on_journey"] = frame["group_key"].map(services)
-    frame["kind"] = frame["group_key"].map(group_kinds(frame))
+    frame["kind"] = frame["group_key"].map(group_kinds(journeys))
     open_ = ~frame["status"].isin(_FINAL)
     deadline = pd.to_datetime(frame["deadline_at"])
     left = (deadline - pd.Timestamp(_naive(now))).dt.total_seconds() / 3600

@@ -118,9 +118,24 @@ def _suppressed(conn: Connection, hits: pd.DataFrame) -> pd.Series:
     return pd.Series([p in keys for p in pairs], index=hits.index, dtype=bool)
 
 
-def _notifications(new: pd.DataFrame, kinds: pd.Series, now: datetime) -> pd.DataFrame:
+def _group_services(conn: Connection, groups: Sequence[str]) -> pd.DataFrame:
+    """(group_key, service) of the stored hits on these passenger-journeys."""
+    rows: list[tuple[str, str]] = []
+    h = hit.c
+    for start in range(0, len(groups), 900):
+        chunk = list(groups[start : start + 900])
+        query = select(h.group_key, h.service).where(h.group_key.in_(chunk)).distinct()
+        rows.extend((str(g), str(s)) for g, s in conn.execute(query))
+    return pd.DataFrame(rows, columns=["group_key", "service"])
+
+
+def _notifications(
+    new: pd.DataFrame, kinds: pd.Series, now: datetime, earlier: pd.DataFrame
+) -> pd.DataFrame:
     """Each hit's service is told there is a hit to review; every service with a hit on a
-    passenger-journey is told which other services have hits there, existence only (R-PRE-05)."""
+    passenger-journey is told which other services have hits there, existence only (R-PRE-05).
+    ``earlier`` holds the (group_key, service) of hits stored before this run: a service that
+    joins a passenger-journey later is told, and told about, too."""
     review = pd.DataFrame(
         {
             "notification_id": "N" + new["hit_id"],
@@ -134,7 +149,8 @@ def _notifications(new: pd.DataFrame, kinds: pd.Series, now: datetime) -> pd.Dat
             ),
         }
     )
-    services = new.groupby("group_key")["service"].agg(lambda s: sorted(set(s)))
+    both = pd.concat([new[["group_key", "service"]], earlier], ignore_index=True)
+    services = both.groupby("group_key")["service"].agg(lambda s: sorted(set(s)))
     several = services[services.map(len) > 1]
     rows = []
     for group, names in several.items():
@@ -143,7 +159,7 @@ def _notifications(new: pd.DataFrame, kinds: pd.Series, now: datetime) -> pd.Dat
             others = [s for s in names if s != service]
             rows.append(
                 {
-                    "notification_id": f"O{group}|{service}",
+                    "notification_id": f"O{group}|{service}|{','.join(others)}",
                     "at": now,
                     "recipient": service,
                     "kind": "other_services_hit",
@@ -287,7 +303,8 @@ def _store_run(
         held = _suppressed(conn, fresh)
         new = fresh[~held.to_numpy()].reset_index(drop=True)
         kinds = group_kinds(new)
-        notes = _notifications(new, kinds, now) if len(new) else pd.DataFrame()
+        earlier = _group_services(conn, sorted(set(new["group_key"])))
+        notes = _notifications(new, kinds, now, earlier) if len(new) else pd.DataFrame()
         if len(new):
             insert_frame(conn, hit, new)
             insert_frame(

@@ -51,7 +51,7 @@ PERSONAL_DATA_METHODS = (
 #: The methods that change the workflow or its sources (each decides and audits once).
 WORKFLOW_METHODS = (
     "start_review", "decide_hit", "close_ocam_task", "record_follow_up", "register_watchlist",
-    "register_criterion",
+    "register_criterion", "approve_criterion",
 )  # fmt: skip
 
 

@@ -27,7 +27,7 @@ from piu_lab.audit import AuditAction
 from piu_lab.criteria import Criterion
 from piu_lab.errors import HitStateError, UnknownHit
 from piu_lab.hits import queries, review
-from piu_lab.hits.criteria_registry import register_criterion
+from piu_lab.hits.criteria_registry import approve, register_criterion
 from piu_lab.hits.registry import WatchlistInfo, list_entries, register_watchlist
 from piu_lab.hits.routing import OUTCOME_LABEL
 from piu_lab.model.hits import HitStatus
@@ -323,6 +323,37 @@ class Session(SessionCore):
             call.record_count = int(stored)
             call.detail.update({"version": criterion.version, "status": criterion.status.value})
             return stored
+
+    def approve_criterion(
+        self,
+        criterion_id: str,
+        *,
+        dpo_opinion: str,
+        dpo_opinion_on: date,
+        next_review: date | None = None,
+    ) -> Criterion:
+        """Approve the newest (draft) version of a criterion after the DPO's opinion, as a new
+        version (``CHANGE_CRITERIA``: the head of unit; R-CRIT-02)."""
+        resource = Resource(ResourceKind.CRITERIA)
+        with self._audited(
+            "approve_criterion",
+            Action.CHANGE_CRITERIA,
+            resource,
+            (f"criterion:{criterion_id}",),
+            audit_action=AuditAction.CRITERIA_CHANGE,
+        ) as call:
+            made = approve(
+                self._store,
+                criterion_id,
+                actor=self.code,
+                at=self._clock.now(),
+                dpo_opinion=dpo_opinion,
+                dpo_opinion_on=dpo_opinion_on,
+                next_review=next_review,
+            )
+            call.record_count = 1
+            call.detail.update({"version": made.version, "status": made.status.value})
+            return made
 
     def disparity(self) -> pd.DataFrame:
         """Hit and validation rates by nationality, gender and age band, aggregated, for the

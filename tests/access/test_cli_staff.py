@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from piu_lab.access.persist import load_register
+from piu_lab.access.register import add_months
 from piu_lab.access.seed import HEAD_CODE, LAPSED_CODE
 from piu_lab.cli_staff import staff
 from piu_lab.errors import AccessError
@@ -108,9 +110,16 @@ def test_extend_and_end(db: str) -> None:
     assert "extension 1" in extended.output
     ended = run(db, "end", "FP-0233", "--reason", "member_request", "--as", HEAD_CODE, "--on", ON)
     assert ended.exit_code == 0, ended.output
+    end = add_months(date.fromisoformat(ON), 3).isoformat()
+    assert f"ends {end}" in ended.output  # AR art. 20 §1: three months' notice
+    for day, state in ((ON, "active"), (end, "secondment ended")):
+        listing = run(db, "list", "--on", day)
+        line = next(line for line in listing.output.splitlines() if "FP-0233" in line)
+        assert state in line
+    breach = run(db, "end", "VSSE-112", "--reason", "breach", "--as", HEAD_CODE, "--on", ON)
+    assert breach.exit_code == 0, breach.output
     listing = run(db, "list", "--on", ON)
-    line = next(line for line in listing.output.splitlines() if "FP-0233" in line)
-    assert "secondment ended" in line
+    assert "secondment ended" in next(ln for ln in listing.output.splitlines() if "VSSE-112" in ln)
 
 
 def test_a_fourth_extension_is_refused(db: str) -> None:

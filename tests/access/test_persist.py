@@ -17,7 +17,7 @@ from piu_lab.access.persist import (
     save_change,
     save_operations,
 )
-from piu_lab.access.register import Change, ChangeKind, EndReason, StaffRegister
+from piu_lab.access.register import Change, ChangeKind, EndReason, StaffRegister, add_months
 from piu_lab.access.seed import HEAD_CODE, demo_operations, demo_register
 from piu_lab.errors import RegisterError
 from piu_lab.store import Store
@@ -56,6 +56,7 @@ def test_save_change_appends_one_row_per_change(store: Store) -> None:
     ended = reloaded.get(seconded).secondment
     assert ended is not None
     assert ended.end_reason is EndReason.MEMBER_REQUEST
+    assert ended.ended_on == add_months(TODAY, 3)  # AR art. 20 §1: three months' notice
     with store.engine.connect() as conn:
         rows = conn.execute(select(staff_change).order_by(staff_change.c.sequence)).all()
     assert [r.sequence for r in rows] == list(range(1, len(after.history) + 1))

@@ -155,6 +155,32 @@ def test_end_secondment_is_immediate_and_recorded() -> None:
         new.end_secondment(code, actor=HEAD_CODE, on=date(2026, 3, 2), reason=EndReason.BREACH)
 
 
+@pytest.mark.parametrize("reason", [EndReason.HOME_SERVICE_DECISION, EndReason.MEMBER_REQUEST])
+def test_a_requested_end_runs_three_months_notice(reason: EndReason) -> None:
+    """AR art. 20 §1 (R-HR-01): asked by the home service or the member, the secondment ends
+    three months after the notice; access lasts until then (frozen clock)."""
+    reg = staffed()
+    code = MEMBERS[Role.SECONDED_MEMBER].code
+    clock = FrozenClock(datetime(2026, 3, 1, 9, tzinfo=UTC))
+    with pytest.raises(RegisterError, match="three months"):
+        reg.end_secondment(code, actor=HEAD_CODE, on=today(clock), reason=reason,
+                           effective=date(2026, 5, 31))  # fmt: skip
+    new, change = reg.end_secondment(code, actor=HEAD_CODE, on=today(clock), reason=reason)
+    assert change.detail == f"{reason.value}; ends 2026-06-01"
+    clock.set(datetime(2026, 5, 31, 23, tzinfo=UTC))
+    assert is_active(new.get(code), today(clock))[0]
+    clock.set(datetime(2026, 6, 1, 0, tzinfo=UTC))
+    active, why = is_active(new.get(code), today(clock))
+    assert not active
+    assert "2026-06-01" in why
+    later, _ = reg.end_secondment(code, actor=HEAD_CODE, on=date(2026, 3, 1), reason=reason,
+                                  effective=date(2026, 9, 30))  # fmt: skip
+    assert later.get(code).secondment.ended_on == date(2026, 9, 30)  # type: ignore[union-attr]
+    with pytest.raises(RegisterError, match="on the day"):
+        reg.end_secondment(code, actor=HEAD_CODE, on=date(2026, 3, 1),
+                           reason=EndReason.BREACH, effective=date(2026, 4, 1))  # fmt: skip
+
+
 def test_add_years_on_29_february() -> None:
     assert add_years(date(2024, 2, 29), 3) == date(2027, 2, 28)
 

@@ -114,3 +114,44 @@ def test_the_demo_criteria_raise_explained_criterion_hits(lab: api.Lab) -> None:
     assert fired
     assert {"field", "op"} <= set(fired[0])
     assert crit["explanation"].str.len().gt(10).all()
+
+
+def test_three_services_on_one_passenger_journey(lab: api.Lab) -> None:
+    """R-PRE-04/05: the same traveller on three services' lists is a MULTIPLE journey with one
+    hit per service; each service is told that the two others have hits, nothing more."""
+    from piu_lab.access.register import Service
+    from piu_lab.hits.registry import WatchlistInfo, register_watchlist
+    from piu_lab.model.hits import Listing, ListScope
+
+    journeys = lab._store.read_journeys(DAY)
+    person = journeys[journeys["date_of_birth"].notna()].iloc[0]
+    group = f"{person['pnr_id']}/{person['pax_ref']}"
+    entry = pd.DataFrame(
+        {
+            "entry_id": ["X1"],
+            "surname": [person["surname"]],
+            "given_names": [person["given_names"]],
+            "date_of_birth": [pd.Timestamp(person["date_of_birth"]).date().isoformat()],
+        }
+    )
+    for code, service in (("T-CUS", Service.CUSTOMS), ("T-VSSE", Service.STATE_SECURITY),
+                          ("T-ADIV", Service.MILITARY_INTELLIGENCE)):  # fmt: skip
+        basis = "a test basis, LAW art. 24"
+        info = WatchlistInfo(code, f"test list {code}", service, (service,), basis,
+                             Listing.ALERT, ListScope.SERVICE)  # fmt: skip
+        register_watchlist(lab._store, info, entry, actor="PIU-H01", at=NOW)
+    with lab._store.engine.begin() as conn:
+        conn.execute(delete(assessment).where(assessment.c.pnr_id == person["pnr_id"]))
+    lab.screen([DAY])
+    hits = frame(lab)
+    mine = hits[(hits["group_key"] == group) & hits["list_id"].isin(["T-CUS", "T-VSSE", "T-ADIV"])]
+    assert set(mine["service"]) == {"customs", "state_security", "military_intelligence"}
+    assert set(hits.loc[hits["group_key"] == group, "kind"]) <= {"MULTIPLE", "COMMON"}
+    notes = table(lab, notification)
+    told = notes[(notes["kind"] == "other_services_hit")]
+    told = told[told["detail"].map(lambda d: json.loads(d)["group_key"] == group)]
+    for _, note in told.iterrows():
+        others = set(json.loads(note["detail"])["other_services"])
+        assert note["recipient"] not in others
+    recipients = set(told["recipient"])
+    assert {"customs", "state_security", "military_intelligence"} <= recipients

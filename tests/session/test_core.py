@@ -410,6 +410,9 @@ CALLS: dict[str, Any] = {
         TEST_LIST, pd.DataFrame({"entry_id": ["T1"], "full_name": ["DOE/JANE"]})
     ),
     "register_criterion": lambda s, w: s.register_criterion(api.demo_criteria()[0]),
+    "approve_criterion": lambda s, w: s.approve_criterion(
+        "DEMO-001", dpo_opinion="DPO-OP-1", dpo_opinion_on=DAY
+    ),
 }
 CODES = [FP, VSSE, GRANTEE, DPO_CODE, HEAD_CODE, "PIU-S01", "PIU-D01", "APD-01", "COC-01"]
 
