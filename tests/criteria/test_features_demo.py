@@ -200,5 +200,5 @@ def test_demo_criteria_pass_the_linter_and_fire_rarely(synthetic: pd.DataFrame) 
     hits = evaluate(crits, synthetic, on=ON)
     assert hits.attrs["skipped"] == {}
     rates = hits["criterion_id"].value_counts() / len(synthetic)
-    assert (rates <= 0.006).all()
-    assert hits["traveller_id"].nunique() / len(synthetic) <= 0.02
+    assert (rates <= 0.001).all()  # 30 days (seed 2): 0.003 %-0.011 % each
+    assert hits["traveller_id"].nunique() / len(synthetic) <= 0.004  # 30 days: 0.11 %
