@@ -245,13 +245,13 @@ class Lab:
         purpose: Purpose | str | None,
         request: str | None = None,
         authorisation: str | None = None,
-        unmask_authorisation: str | None = None,
-        unmask_authority: AuthorityType | str | None = None,
     ) -> Session:
         """Open a session for ``user`` (else ``PIU_LAB_USER``, else ``JUPYTERHUB_USER``; never
         the OS login) under ``purpose``; a targeted search names its ``request`` and
-        ``authorisation`` (R-SRCH-01). Refused, and audited, when the user is unknown or
-        inactive or no purpose is declared (:class:`AccessDenied`); see :mod:`piu_lab.session`.
+        ``authorisation`` (R-SRCH-01/02): both are checked against the request register at every
+        call, and unmasking follows from the authorisation. Refused, and audited, when the user
+        is unknown or inactive or no purpose is declared (:class:`AccessDenied`); see
+        :mod:`piu_lab.session`.
         """
         return _session.open_session(
             self._store,
@@ -260,8 +260,6 @@ class Lab:
             purpose=purpose,
             request=request,
             authorisation=authorisation,
-            unmask_authorisation=unmask_authorisation,
-            unmask_authority=unmask_authority,
         )
 
     def ingest(

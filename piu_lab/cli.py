@@ -30,6 +30,7 @@ from piu_lab import cli_common as _common
 from piu_lab.cli_audit import audit
 from piu_lab.cli_common import DB_OPTION
 from piu_lab.cli_hits import criteria, hits, screen, watchlist
+from piu_lab.cli_requests import requests_group
 from piu_lab.cli_staff import staff
 from piu_lab.store import open_store
 from piu_lab.store.roles import grant_application_role
@@ -363,6 +364,7 @@ cli.add_command(watchlist)
 cli.add_command(criteria)
 cli.add_command(screen)
 cli.add_command(hits)
+cli.add_command(requests_group)
 
 
 def main(argv: list[str] | None = None) -> None:

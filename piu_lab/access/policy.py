@@ -83,6 +83,7 @@ class Action(enum.Enum):
     GRANT_ACCESS = "grant_access"
     CHANGE_CRITERIA = "change_criteria"
     REGISTER_SOURCE = "register_source"
+    RECORD_REQUEST = "record_request"
 
 
 class ResourceKind(enum.Enum):
@@ -92,6 +93,7 @@ class ResourceKind(enum.Enum):
     STAFF_REGISTER = "staff_register"
     CRITERIA = "criteria"
     WATCHLIST = "watchlist"
+    REQUEST = "request"
 
 
 class FieldGroup(enum.Enum):
@@ -191,6 +193,22 @@ RULES: Mapping[str, Rule] = _rules(
         "DIR art. 6(2)(b), 12(3); CJEU ¶¶221-226",
         "targeted search needs a request id and a prior authorisation id",
     ),
+    Rule(
+        "ACC-SRCH-03",
+        "DIR art. 12(3); CJEU ¶¶221-226; R-SRCH-01/02",
+        "the request or its authorisation is unknown, refused, expired or another service's",
+    ),
+    Rule(
+        "ACC-REQ-01",
+        "DIR art. 12(3); CJEU ¶¶221-226; R-SRCH-01/02",
+        "the unit records requests and authorisations as received (it never authorises)",
+    ),
+    Rule("ACC-REQ-02", "CJEU ¶223; R-SRCH-02", "only the head of unit opens the urgent path"),
+    Rule(
+        "ACC-SRCH-04",
+        "DIR art. 12(3); R-RET-04",
+        "outside the records the authorisation covers",
+    ),
     Rule("ACC-ANA-01", "DIR art. 6(2)(c), 12(2)", "criteria analysis on masked data only"),
     Rule(
         "ACC-ANA-02",
@@ -266,6 +284,11 @@ PERMISSIONS: Mapping[Action, Mapping[Role, frozenset[Purpose]]] = MappingProxyTy
         Action.REGISTER_SOURCE: {
             _R.HEAD_OF_UNIT: frozenset({_P.UNIT_MANAGEMENT}),
             _R.DEPUTY: frozenset({_P.UNIT_MANAGEMENT}),
+        },
+        Action.RECORD_REQUEST: {
+            _R.HEAD_OF_UNIT: frozenset({_P.UNIT_MANAGEMENT}),
+            _R.DEPUTY: frozenset({_P.UNIT_MANAGEMENT}),
+            _R.SUPPORT_STAFF: frozenset({_P.UNIT_MANAGEMENT}),
         },
     }
 )
@@ -345,6 +368,8 @@ def decide(subject: Member, action: Action, resource: Resource, context: Context
         return _allow("ACC-CRIT-01")
     if action is Action.REGISTER_SOURCE:
         return _allow("ACC-SRC-01")
+    if action is Action.RECORD_REQUEST:
+        return _allow("ACC-REQ-01")
     if action is Action.UNMASK:
         if not context.unmask_authorisation_id or context.unmask_authority is None:
             return _deny("ACC-RET-03")

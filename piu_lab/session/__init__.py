@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from piu_lab.access.persist import load_register
-from piu_lab.access.policy import RULES, AuthorityType, Purpose
+from piu_lab.access.policy import RULES, Purpose
 from piu_lab.access.register import is_active
 from piu_lab.audit import AuditAction, AuditLog
 from piu_lab.audit import Decision as Verdict
@@ -51,7 +51,8 @@ PERSONAL_DATA_METHODS = (
 #: The methods that change the workflow or its sources (each decides and audits once).
 WORKFLOW_METHODS = (
     "start_review", "decide_hit", "close_ocam_task", "record_follow_up", "register_watchlist",
-    "register_criterion", "approve_criterion",
+    "register_criterion", "approve_criterion", "file_request", "record_authorisation",
+    "open_urgent",
 )  # fmt: skip
 
 
@@ -82,8 +83,6 @@ def open_session(
     purpose: Purpose | str | None,
     request: str | None = None,
     authorisation: str | None = None,
-    unmask_authorisation: str | None = None,
-    unmask_authority: AuthorityType | str | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Session:
     """Identify the user, check they may work now under ``purpose``, audit the opening."""
@@ -103,7 +102,6 @@ def open_session(
         raise _refuse(log, code, "ACC-ACT-01", why, purpose=purpose_text)
     if wanted is None:
         raise _refuse(log, code, "ACC-PUR-01", "no purpose declared")
-    authority = AuthorityType(unmask_authority) if unmask_authority else None
     log.append(
         actor=code,
         action=AuditAction.OPEN_SESSION,
@@ -118,7 +116,5 @@ def open_session(
         purpose=wanted,
         request_id=request,
         authorisation_id=authorisation,
-        unmask_authorisation_id=unmask_authorisation,
-        unmask_authority=authority,
         source=source,
     )

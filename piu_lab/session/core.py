@@ -19,9 +19,12 @@
   is applied to the frames before they leave the facade (:mod:`piu_lab.access.masking`): a
   view cannot forget it. There is no switch that disables any of this.
 
-The hit-review methods arrive with the hit workflow (issue 6); the request register that
-checks a targeted search's request and authorisation ids with the data lifecycle (issue 7):
-until then the ids are taken as declared and logged with every call.
+* **Targeted searches** run under a request and its authorisation, checked against the
+  request register (:mod:`piu_lab.lifecycle.requests`) at every call: unknown, refused,
+  expired or another service's is refused (``ACC-SRCH-03``); an authorisation that names its
+  records limits every read to them (``ACC-SRCH-04``); unmasking follows from it.
+
+The hit methods are :mod:`piu_lab.session.hits`'s.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from piu_lab.audit import Decision as Verdict
 from piu_lab.audit.export import write_export
 from piu_lab.clock import Clock
 from piu_lab.errors import AccessDenied, ConfigurationError, StoreError
+from piu_lab.lifecycle import requests
 from piu_lab.matching.frames import travellers_from_journeys
 from piu_lab.matching.search import MAX_SEARCH_DAYS, check_search, search_travellers
 from piu_lab.store import Store
@@ -112,9 +116,9 @@ def as_purpose(purpose: Purpose | str | None) -> Purpose | None:
         ) from None
 
 
-def rule_denial(rule_id: str) -> Decision:
+def rule_denial(rule_id: str, detail: str = "") -> Decision:
     rule = RULES[rule_id]
-    return Decision(False, rule.id, f"{rule.text} ({rule.cites})")
+    return Decision(False, rule.id, f"{rule.text}{': ' + detail if detail else ''} ({rule.cites})")
 
 
 def actor_code(code: str) -> str:
@@ -201,8 +205,6 @@ class SessionCore:
         purpose: Purpose,
         request_id: str | None,
         authorisation_id: str | None,
-        unmask_authorisation_id: str | None,
-        unmask_authority: AuthorityType | None,
         source: str,
     ) -> None:
         self._store = store
@@ -212,9 +214,9 @@ class SessionCore:
         self.purpose = purpose
         self.request_id = request_id
         self.authorisation_id = authorisation_id
-        self._unmask_id = unmask_authorisation_id
-        self._unmask_authority = unmask_authority
         self.source = source
+        #: the request register's answer for the call in progress (targeted searches)
+        self._checked: requests.Check | None = None
 
     # -- identity ---------------------------------------------------------------------------
 
@@ -236,14 +238,27 @@ class SessionCore:
             source=self.source,
         )
 
+    def _request(self) -> requests.Check | None:
+        """Under a targeted search, what the request register says of this session's request
+        and authorisation now (R-SRCH-01/02); None under any other purpose."""
+        if self.purpose is not Purpose.TARGETED_SEARCH:
+            return None
+        member = self.member()
+        service = member.home_service.value if member is not None else ""
+        return requests.check(
+            self._store, self.request_id, self.authorisation_id, service, self._clock.now()
+        )
+
     def _context(self) -> Context:
+        checked = self._checked
+        unmask = checked is not None and checked.ok and checked.unmask
         return Context(
             on=self._clock.now().date(),
             purpose=self.purpose,
             request_id=self.request_id,
             authorisation_id=self.authorisation_id,
-            unmask_authorisation_id=self._unmask_id,
-            unmask_authority=self._unmask_authority,
+            unmask_authorisation_id=self.authorisation_id if unmask else None,
+            unmask_authority=AuthorityType(checked.authority) if unmask and checked else None,
         )
 
     def _decide(self, member: Member | None, action: Action, resource: Resource) -> Decision:
@@ -277,10 +292,19 @@ class SessionCore:
         *,
         veto: Decision | None = None,
         audit_action: AuditAction | None = None,
+        pnr_id: str | None = None,
     ) -> Iterator[Call]:
         """Decide (a ``veto`` from the method's own rule wins), then yield to the read;
         exactly one audit event either way."""
+        self._checked = self._request()
         decision = self._decide(self.member(), action, resource)
+        checked = self._checked
+        if decision.allowed and checked is not None and not checked.ok:
+            veto = rule_denial("ACC-SRCH-03", checked.reason)
+        elif (
+            decision.allowed and checked and checked.scope and pnr_id not in (None, *checked.scope)
+        ):
+            veto = rule_denial("ACC-SRCH-04", f"PNR {pnr_id}")
         chosen = veto if veto is not None and decision.allowed else decision
         call = Call(chosen, objects, audit_action=audit_action)
         if not call.decision.allowed:
@@ -301,6 +325,13 @@ class SessionCore:
             raise
         finally:
             self._append(action, call, method)
+
+    def _scoped(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Under an authorisation that names its records, only those PNRs (R-RET-04)."""
+        checked = self._checked
+        if checked is None or not checked.scope:
+            return frame
+        return frame[frame["pnr_id"].isin(set(checked.scope))].reset_index(drop=True)
 
     def _by_registration(
         self, registered: pd.Series, action: Action
@@ -339,7 +370,7 @@ class SessionCore:
         with self._audited(
             "journeys", Action.CONSULT_PNR, resource, (f"day:{day.isoformat()}",)
         ) as call:
-            frame = self._store.read_journeys(day, belgium_only=belgium_only)
+            frame = self._scoped(self._store.read_journeys(day, belgium_only=belgium_only))
             frame = self._mask_rows(
                 frame, "journeys", Action.CONSULT_PNR, frame["registered_at"], call
             )
@@ -353,7 +384,9 @@ class SessionCore:
         resource = Resource(
             ResourceKind.PNR, registered_on=registered.date() if registered else None
         )
-        with self._audited("pnr", Action.CONSULT_PNR, resource, (f"pnr:{pnr_id}",)) as call:
+        with self._audited(
+            "pnr", Action.CONSULT_PNR, resource, (f"pnr:{pnr_id}",), pnr_id=pnr_id
+        ) as call:
             if registered is None:
                 raise StoreError(f"no PNR {pnr_id!r} is stored", pnr_id=pnr_id)
             groups = masked_groups(call.decision)
@@ -400,7 +433,9 @@ class SessionCore:
                 if groups:
                     masked |= rows
             searchable = travellers[~masked].reset_index(drop=True)
-            found = search_travellers(searchable, name, document, date_of_birth, threshold)
+            found = self._scoped(
+                search_travellers(searchable, name, document, date_of_birth, threshold)
+            )
             first = page * page_size
             results = found.iloc[first : first + page_size].reset_index(drop=True)
             call.record_count = len(results)

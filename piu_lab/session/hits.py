@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -30,6 +30,7 @@ from piu_lab.hits import queries, review
 from piu_lab.hits.criteria_registry import approve, register_criterion
 from piu_lab.hits.registry import WatchlistInfo, list_entries, register_watchlist
 from piu_lab.hits.routing import OUTCOME_LABEL
+from piu_lab.lifecycle import requests
 from piu_lab.model.hits import HitStatus
 from piu_lab.session.core import Call, SessionCore, rule_denial
 from piu_lab.store.reads import read_table
@@ -368,3 +369,48 @@ class Session(SessionCore):
             frame = queries.disparity(self._store, self._clock.now())
             call.record_count = len(frame)
             return frame
+
+    # -- targeted-search requests -------------------------------------------------------------
+
+    def _request_gate(
+        self, method: str, request_id: str, veto: Decision | None = None
+    ) -> AbstractContextManager[Call]:
+        return self._audited(
+            method,
+            Action.RECORD_REQUEST,
+            Resource(ResourceKind.REQUEST),
+            (f"request:{request_id}",),
+            veto=veto,
+            audit_action=AuditAction.REGISTER,
+        )
+
+    def file_request(self, request: requests.SearchRequest) -> None:
+        """Record a service's request for a targeted search as received (R-SRCH-01)."""
+        with self._request_gate("file_request", request.request_id) as call:
+            requests.file_request(self._store, request, actor=self.code, at=self._clock.now())
+            call.record_count = 1
+
+    def record_authorisation(self, authorisation: requests.Authorisation) -> bool:
+        """Record a court's or an independent body's decision on a request (R-SRCH-02);
+        returns whether the DPO was notified (every approval that is not a court's)."""
+        with self._request_gate("record_authorisation", authorisation.request_id) as call:
+            notified = requests.record_authorisation(
+                self._store, authorisation, actor=self.code, at=self._clock.now()
+            )
+            call.record_count = 1
+            call.detail["dpo_notified"] = int(notified)
+            return notified
+
+    def open_urgent(self, request_id: str) -> datetime:
+        """Open the urgent path of an urgent request (the head of unit; CJEU ¶223); returns
+        the ex-post review deadline."""
+        member = self.member()
+        veto = None
+        if member is not None and member.role is not Role.HEAD_OF_UNIT:
+            veto = rule_denial("ACC-REQ-02")
+        with self._request_gate("open_urgent", request_id, veto) as call:
+            due = requests.open_urgent(
+                self._store, request_id, actor=self.code, at=self._clock.now()
+            )
+            call.record_count = 1
+            return due

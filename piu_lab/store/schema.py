@@ -63,6 +63,7 @@ __all__ = [
     "API_TABLES",
     "AUDIT_TABLES",
     "HIT_TABLES",
+    "LIFECYCLE_TABLES",
     "PNR_TABLES",
     "STAFF_TABLES",
     "TABLES",
@@ -515,3 +516,7 @@ def is_utc(column: Column[Any]) -> bool:
 from piu_lab.store import schema_hits as _schema_hits  # noqa: E402
 
 HIT_TABLES: tuple[Table, ...] = _schema_hits.HIT_TABLES
+
+from piu_lab.store import schema_lifecycle as _schema_lifecycle  # noqa: E402
+
+LIFECYCLE_TABLES: tuple[Table, ...] = _schema_lifecycle.LIFECYCLE_TABLES

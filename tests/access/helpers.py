@@ -96,6 +96,7 @@ _KIND = {
     Action.GRANT_ACCESS: ResourceKind.STAFF_REGISTER,
     Action.CHANGE_CRITERIA: ResourceKind.CRITERIA,
     Action.REGISTER_SOURCE: ResourceKind.WATCHLIST,
+    Action.RECORD_REQUEST: ResourceKind.REQUEST,
 }
 
 

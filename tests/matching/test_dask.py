@@ -214,6 +214,9 @@ def client() -> Iterator[object]:
         ) as cluster,
         distributed.Client(cluster) as c,
     ):
+        # a broadcast reaches the workers the scheduler knows: wait for both (under load the
+        # second may register after the client connects)
+        c.wait_for_workers(2, timeout=120)
         yield c
 
 

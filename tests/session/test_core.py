@@ -21,6 +21,13 @@ from piu_lab import api
 from piu_lab.access.seed import DPO_CODE, HEAD_CODE, LAPSED_CODE
 from piu_lab.audit import AuditLog, generate_keypair, load_private_key
 from piu_lab.hits.queries import hit_frame
+from piu_lab.lifecycle.requests import (
+    Authorisation,
+    Authority,
+    SearchRequest,
+    file_request,
+    record_authorisation,
+)
 from piu_lab.session import PERSONAL_DATA_METHODS, WORKFLOW_METHODS, resolve_user
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -29,6 +36,32 @@ FP = "FP-0233"  # seconded member, federal police
 VSSE = "VSSE-112"  # seconded member, State Security
 GRANTEE = "LP-9021"
 SEARCH = {"request": "REQ-2026-17", "authorisation": "JI-BRU-2026-0042"}
+UNMASK = {"request": "REQ-2026-18", "authorisation": "COURT-2026-77"}
+
+
+def register_requests(lab: api.Lab) -> None:
+    """Two federal-police requests, each authorised by an investigating judge; the second
+    allows unmasking (R-SRCH-01/02, R-RET-04)."""
+    for request_id, authorisation_id, unmask in (
+        (SEARCH["request"], SEARCH["authorisation"], False),
+        (UNMASK["request"], UNMASK["authorisation"], True),
+    ):
+        file_request(
+            lab._store,
+            SearchRequest(request_id, "federal_police", "BRU-2026-PJF-118", "drug_trafficking",
+                          ("the traveller of a case",), "a courier network under investigation"),
+            actor="PIU-S01",
+            at=NOW,
+        )  # fmt: skip
+        record_authorisation(
+            lab._store,
+            Authorisation(authorisation_id, request_id, Authority.COURT, "JI-BRU/2026/77",
+                          NOW.date(), True, date(2027, 12, 31), unmask=unmask),
+            actor="PIU-S01",
+            at=NOW,
+        )  # fmt: skip
+
+
 SEVEN_MONTHS = timedelta(days=213)
 
 
@@ -39,6 +72,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[api.Lab]:
     clock = api.FrozenClock(NOW)
     with api.open_lab(str(folder / "lab.sqlite3"), clock=clock) as opened:
         opened.load_demo(api.SynthConfig(seed=2), out_dir=folder / "messages")
+        register_requests(opened)
         yield opened
 
 
@@ -299,13 +333,9 @@ def test_masked_travellers_are_not_searched_without_an_unmasking_authorisation(
     assert masked.total == 0
     assert masked.travellers_searched == 0
     assert masked.masked_excluded > 0
-    unmasked = lab.session(
-        FP,
-        purpose="targeted_search",
-        unmask_authorisation="COURT-2026-77",
-        unmask_authority="court",
-        **SEARCH,
-    ).search(departing_from=DAY, name=name)
+    unmasked = lab.session(FP, purpose="targeted_search", **UNMASK).search(
+        departing_from=DAY, name=name
+    )
     assert unmasked.total >= 1
     assert unmasked.masked_excluded == 0
 
@@ -413,6 +443,28 @@ CALLS: dict[str, Any] = {
     "approve_criterion": lambda s, w: s.approve_criterion(
         "DEMO-001", dpo_opinion="DPO-OP-1", dpo_opinion_on=DAY
     ),
+    "file_request": lambda s, w: s.file_request(
+        SearchRequest(
+            f"P-{w.folder.name}",
+            "customs",
+            "CASE-1",
+            "drug_trafficking",
+            ("a selector",),
+            "grounds of at least twenty characters",
+        )
+    ),
+    "record_authorisation": lambda s, w: s.record_authorisation(
+        Authorisation(
+            f"PA-{w.folder.name}",
+            SEARCH["request"],
+            Authority.COURT,
+            "JI-1",
+            DAY,
+            True,
+            date(2027, 1, 1),
+        )
+    ),
+    "open_urgent": lambda s, w: s.open_urgent(SEARCH["request"]),
 }
 CODES = [FP, VSSE, GRANTEE, DPO_CODE, HEAD_CODE, "PIU-S01", "PIU-D01", "APD-01", "COC-01"]
 

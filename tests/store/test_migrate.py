@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect
 
 from piu_lab.store import TABLES, head_revision, metadata, open_store
 from piu_lab.store.migrate import alembic_config, current_revision, known_revisions, upgrade
-from piu_lab.store.schema import AUDIT_TABLES, HIT_TABLES, STAFF_TABLES
+from piu_lab.store.schema import AUDIT_TABLES, HIT_TABLES, LIFECYCLE_TABLES, STAFF_TABLES
 
 
 def test_migration_up_from_empty_creates_every_table(db_url: str) -> None:
@@ -21,7 +21,7 @@ def test_migration_up_from_empty_creates_every_table(db_url: str) -> None:
         assert store.schema_revision() == head_revision()
         with store.engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
-    extra = {t.name for t in (*AUDIT_TABLES, *STAFF_TABLES, *HIT_TABLES)}
+    extra = {t.name for t in (*AUDIT_TABLES, *STAFF_TABLES, *HIT_TABLES, *LIFECYCLE_TABLES)}
     assert set(TABLES) | extra | {"alembic_version"} == names
 
 

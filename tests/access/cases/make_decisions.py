@@ -63,6 +63,10 @@ ACTIVE: dict[tuple[str, str], tuple[str, bool, str, str]] = {
     # the databases screened against (LAW art. 24 §2; R-PRE-01)
     ("HEAD_OF_UNIT", "REGISTER_SOURCE"): ("UNIT_MANAGEMENT", True, "ACC-SRC-01", ""),
     ("DEPUTY", "REGISTER_SOURCE"): ("UNIT_MANAGEMENT", True, "ACC-SRC-01", ""),
+    # requests and authorisations recorded as received (DIR 12(3); CJEU 221-226)
+    ("HEAD_OF_UNIT", "RECORD_REQUEST"): ("UNIT_MANAGEMENT", True, "ACC-REQ-01", ""),
+    ("DEPUTY", "RECORD_REQUEST"): ("UNIT_MANAGEMENT", True, "ACC-REQ-01", ""),
+    ("SUPPORT_STAFF", "RECORD_REQUEST"): ("UNIT_MANAGEMENT", True, "ACC-REQ-01", ""),
 }
 ALLOWED_PURPOSES: dict[tuple[str, str], set[str]] = {
     ("SECONDED_MEMBER", "CONSULT_HIT"): {"PRE_ASSESSMENT", "TARGETED_SEARCH"},
@@ -84,6 +88,7 @@ DEFAULT_PURPOSE = {
 ACTIONS = (
     "CONSULT_HIT", "VALIDATE_HIT", "CONSULT_PNR", "SEARCH", "UNMASK", "READ_AUDIT",
     "EXPORT_AUDIT", "MANAGE_STAFF", "GRANT_ACCESS", "CHANGE_CRITERIA", "REGISTER_SOURCE",
+    "RECORD_REQUEST",
 )  # fmt: skip
 OTHER = "state_security"
 
