@@ -55,7 +55,7 @@ from piu_lab.store.schema_hits import (
 __all__ = ["CriteriaStep", "RunSummary", "pending_days", "run_screening"]
 
 Progress = Callable[[str, int, int], None]
-#: Criteria evaluation plugged into the run: (travellers, journeys, pnr ids, day) -> hits.
+#: Criteria evaluation plugged into the run: (travellers, PNR ids, now) -> routed hits.
 CriteriaStep = Callable[[pd.DataFrame, Sequence[str], datetime], pd.DataFrame]
 
 

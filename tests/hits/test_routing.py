@@ -122,3 +122,12 @@ def test_the_hit_rule_needs_more_than_a_fuzzy_name() -> None:
     assert list(HIT_RULE.keep(frame)) == [raised for _, raised in cases]
     assert HIT_RULE.version == "hit-rule@1"
     assert len(HIT_RULE.keep(frame.iloc[:0])) == 0
+
+
+def test_criteria_name_the_same_competent_services_as_the_register() -> None:
+    """The pure criteria core keeps its own list of owner services (it may not import the
+    access layer); it must stay the register's competent services (AR art. 5 §2, 6)."""
+    from piu_lab.access.register import COMPETENT_SERVICES
+    from piu_lab.criteria import Service as CriteriaService
+
+    assert {s.value for s in CriteriaService} == {s.value for s in COMPETENT_SERVICES}
