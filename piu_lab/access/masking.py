@@ -17,18 +17,34 @@ let criteria analysis link the same phone or card) is the data-lifecycle issue's
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
+import os
+import secrets
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import platformdirs
 
 from piu_lab.access.policy import ALL_FIELD_GROUPS, Decision, FieldGroup, ObligationKind
+from piu_lab.errors import ConfigurationError
 
-__all__ = ["MASKED", "mask_frame", "masked_columns", "masked_groups"]
+__all__ = [
+    "KEY_ENV",
+    "MASKED",
+    "PSEUDONYM_PREFIX",
+    "mask_frame",
+    "masked_columns",
+    "masked_groups",
+    "pseudonym_key",
+    "pseudonyms",
+]
 
 _ALL = tuple(FieldGroup(g) for g in ALL_FIELD_GROUPS)
 
@@ -59,7 +75,60 @@ def masked_groups(decision: Decision) -> frozenset[FieldGroup]:
     )
 
 
-def _blank(series: pd.Series, rows: npt.NDArray[np.bool_]) -> pd.Series:
+#: What a keyed pseudonym starts with (``P:`` and 16 hex digits).
+PSEUDONYM_PREFIX = "P:"
+
+
+#: Where the pseudonym key comes from: hex in this variable, else a file in the per-user data
+#: folder created on first use (mode 0600), outside the database.
+KEY_ENV = "PIU_LAB_PSEUDONYM_KEY"
+
+
+def pseudonym_key() -> bytes:
+    """The key of the keyed pseudonyms: ``PIU_LAB_PSEUDONYM_KEY`` (at least 32 hex digits),
+    else ``pseudonym.key`` in the per-user data folder, made once with 32 random bytes."""
+    given = os.environ.get(KEY_ENV, "").strip()
+    if given:
+        try:
+            key = bytes.fromhex(given)
+        except ValueError:
+            key = b""
+        if len(key) < 16:
+            raise ConfigurationError(
+                f"{KEY_ENV} must be at least 32 hex digits", hint="e.g. openssl rand -hex 32"
+            )
+        return key
+    path = Path(platformdirs.user_data_dir("piu-lab")) / "pseudonym.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def pseudonyms(values: pd.Series, key: bytes, column: str) -> pd.Series:
+    """Keyed pseudonyms of text values (HMAC-SHA256 under ``key``, per column, over the value
+    upper-cased without spaces): the same phone gives the same token, in every row and every
+    call, and nobody without the key can go back to the phone (R-RET-02, R-SRCH-03)."""
+
+    def one(value: object) -> object:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return value
+        text = "".join(str(value).upper().split())
+        digest = hmac.new(key, f"{column}\x1f{text}".encode(), hashlib.sha256).hexdigest()
+        return PSEUDONYM_PREFIX + digest[:16]
+
+    return values.astype(object).map(one)
+
+
+def _blank(
+    series: pd.Series, rows: npt.NDArray[np.bool_], key: bytes | None = None, column: str = ""
+) -> pd.Series:
     out = series.copy()
     if not rows.any():
         return out
@@ -72,7 +141,11 @@ def _blank(series: pd.Series, rows: npt.NDArray[np.bool_]) -> pd.Series:
         out[rows] = pd.NA
     else:
         out = out.astype(object)
-        out[rows & series.notna().to_numpy()] = MASKED
+        hit = rows & series.notna().to_numpy()
+        if key is None:
+            out[hit] = MASKED
+        else:
+            out[hit] = pseudonyms(series[hit], key, column).to_numpy()
     return out
 
 
@@ -81,11 +154,15 @@ def mask_frame(
     view: str,
     groups: Iterable[FieldGroup] = _ALL,
     rows: npt.NDArray[np.bool_] | pd.Series | None = None,
+    *,
+    key: bytes | None = None,
 ) -> pd.DataFrame:
     """A copy of ``frame`` (a ``view`` of the masking table) with the columns of ``groups``
     masked in ``rows`` (a boolean array; default every row). Absent cells stay absent, so a
-    reader can still tell "no phone" from "a masked phone". Raises ``KeyError`` for a view
-    the masking table does not know: an unknown view is never shown unmasked by mistake.
+    reader can still tell "no phone" from "a masked phone". With ``key``, masked text becomes
+    keyed pseudonyms (:func:`pseudonyms`) instead of :data:`MASKED`, so that criteria analysis
+    can still link the same value across journeys. Raises ``KeyError`` for a view the masking
+    table does not know: an unknown view is never shown unmasked by mistake.
     """
     columns = masked_columns()[view]
     wanted = frozenset(groups)
@@ -93,5 +170,5 @@ def mask_frame(
     out = frame.copy()
     for column, group in columns.items():
         if group in wanted and column in out.columns:
-            out[column] = _blank(out[column], which)
+            out[column] = _blank(out[column], which, key, column)
     return out

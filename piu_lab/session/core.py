@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from piu_lab.access.masking import mask_frame, masked_groups
+from piu_lab.access.masking import mask_frame, masked_groups, pseudonym_key
 from piu_lab.access.persist import load_register
 from piu_lab.access.policy import (
     RULES,
@@ -347,14 +347,20 @@ class SessionCore:
             out.append(((days == day).to_numpy(), groups))
         return out
 
+    def _pseudonym_key(self) -> bytes | None:
+        """Under criteria analysis masked text becomes keyed pseudonyms (the same value, the
+        same token), so that patterns can still be linked on masked data (R-SRCH-03)."""
+        return pseudonym_key() if self.purpose is Purpose.CRITERIA_ANALYSIS else None
+
     def _mask_rows(
         self, frame: pd.DataFrame, view: str, action: Action, registered: pd.Series, call: Call
     ) -> pd.DataFrame:
         """Mask each row as the decision for its registration date says (R-RET-02)."""
         masked = np.zeros(len(frame), dtype=bool)
+        key = self._pseudonym_key()
         for rows, groups in self._by_registration(registered, action):
             if groups:
-                frame = mask_frame(frame, view, groups, rows)
+                frame = mask_frame(frame, view, groups, rows, key=key)
                 masked |= rows
         call.detail["masked_rows"] = int(masked.sum())
         return frame.assign(masked=masked)
@@ -392,7 +398,8 @@ class SessionCore:
             groups = masked_groups(call.decision)
             tables = self._store.read_pnr_tables(pnr_id)
             if groups:
-                tables = {name: mask_frame(t, name, groups) for name, t in tables.items()}
+                key = self._pseudonym_key()
+                tables = {name: mask_frame(t, name, groups, key=key) for name, t in tables.items()}
             call.record_count = sum(len(t) for t in tables.values())
             call.detail["masked_groups"] = len(groups)
             return PnrRecord(pnr_id, registered, frozenset(groups), dict(tables))

@@ -102,3 +102,41 @@ def test_masked_groups_of_a_decision() -> None:
     decision = Decision(True, "ACC-PNR-01", "r", (mask, notify))
     assert masked_groups(decision) == {FieldGroup.NAMES, FieldGroup.API_DATA}
     assert masked_groups(Decision(True, "ACC-PNR-01", "r")) == frozenset()
+
+
+def test_keyed_pseudonyms_link_without_revealing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """R-RET-02 / R-SRCH-03: masked data still support criteria analysis through keyed
+    pseudonyms: the same phone gives the same token; the key lives outside the database."""
+    from piu_lab.access.masking import KEY_ENV, PSEUDONYM_PREFIX, pseudonym_key
+    from piu_lab.errors import ConfigurationError
+
+    frame = pd.DataFrame({"value": ["+32 470 11 22 33", "+32470112233", "+33 6 12", None]})
+    key = bytes.fromhex("ab" * 32)
+    out = mask_frame(frame, "contact", key=key)["value"]
+    assert out[0] == out[1]  # spacing does not change the token
+    assert out[0] != out[2]
+    assert out[0].startswith(PSEUDONYM_PREFIX)
+    assert pd.isna(out[3])
+    assert "470" not in "".join(out.dropna())
+    monkeypatch.setenv(KEY_ENV, "cd" * 32)
+    assert pseudonym_key() == bytes.fromhex("cd" * 32)
+    monkeypatch.setenv(KEY_ENV, "not hex")
+    with pytest.raises(ConfigurationError):
+        pseudonym_key()
+
+
+def test_the_key_file_is_made_once_with_mode_0600(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    from pathlib import Path
+
+    from piu_lab.access.masking import KEY_ENV, pseudonym_key
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    first = pseudonym_key()
+    assert len(first) == 32
+    assert pseudonym_key() == first
+    path = Path(str(tmp_path)) / "piu-lab" / "pseudonym.key"
+    assert os.stat(path).st_mode & 0o777 == 0o600

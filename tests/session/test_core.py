@@ -210,11 +210,27 @@ def test_six_months_after_registration_the_identifying_columns_are_masked(lab: a
     assert last_event(lab).detail["masked_rows"] == len(frame)
 
 
-def test_criteria_analysis_sees_masked_data_only(lab: api.Lab) -> None:
-    """R-SRCH-03 (DIR art. 6(2)(c)): support staff analysing criteria never see names."""
+def test_criteria_analysis_sees_masked_data_only(
+    lab: api.Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R-SRCH-03 (DIR art. 6(2)(c)), R-RET-02: support staff analysing criteria never see
+    names, only keyed pseudonyms: the same name, the same token, in every call."""
+    monkeypatch.setenv("PIU_LAB_PSEUDONYM_KEY", "11" * 32)
+    clear = lab.session(FP, purpose="pre_assessment").journeys(DAY)
     frame = lab.session("PIU-S01", purpose="criteria_analysis").journeys(DAY)
     assert frame["masked"].all()
-    assert set(frame["surname"].dropna()) == {api.MASKED}
+    tokens = frame["surname"].dropna()
+    assert tokens.str.fullmatch(r"P:[0-9a-f]{16}").all()
+    assert not set(tokens) & set(clear["surname"].dropna())
+    # the same name (spacing and case aside) gives the same token; others, other tokens
+    folded = clear["surname"].map(lambda v: "".join(str(v).upper().split()))
+    pairs = set(zip(folded, frame["surname"], strict=True))
+    assert len({c for c, _ in pairs}) == len({t for _, t in pairs}) == len(pairs)
+    again = lab.session("PIU-S01", purpose="criteria_analysis").journeys(DAY)
+    assert again["surname"].equals(frame["surname"])
+    monkeypatch.setenv("PIU_LAB_PSEUDONYM_KEY", "22" * 32)
+    other = lab.session("PIU-S01", purpose="criteria_analysis").journeys(DAY)
+    assert not set(other["surname"].dropna()) & set(tokens)  # another key, other tokens
 
 
 def test_the_pnr_card_holds_every_version_and_masks_as_decided(lab: api.Lab) -> None:
