@@ -34,6 +34,7 @@ from piu_lab.hits.routing import HIT_COLUMNS, route_criteria_hits
 from piu_lab.hits.run import CriteriaStep
 from piu_lab.model.hits import CriterionStatus
 from piu_lab.store import TABLES, Store
+from piu_lab.store.frames import naive_utc
 from piu_lab.store.schema_hits import criterion_version
 
 __all__ = [
@@ -44,10 +45,6 @@ __all__ = [
     "latest_version",
     "register_criterion",
 ]
-
-
-def _naive(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def register_criterion(store: Store, criterion: Criterion, *, actor: str, at: datetime) -> bool:
@@ -79,7 +76,7 @@ def register_criterion(store: Store, criterion: Criterion, *, actor: str, at: da
                 fingerprint=criterion.fingerprint,
                 status=CriterionStatus(criterion.status.value.upper()).value,
                 body=json.dumps(criterion.to_data(), sort_keys=True, default=str),
-                registered_at=_naive(at),
+                registered_at=naive_utc(at),
                 registered_by=actor,
                 approved_by=approval.approved_by if approval else None,
                 approved_on=approval.approved_on if approval else None,

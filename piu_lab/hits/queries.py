@@ -21,6 +21,7 @@ from sqlalchemy import Connection, func, select
 from piu_lab.hits.routing import group_kinds
 from piu_lab.model.hits import FINAL_STATUSES, HitStatus
 from piu_lab.store import Store
+from piu_lab.store.frames import naive_utc
 from piu_lab.store.schema import passenger, pnr, travel_document
 from piu_lab.store.schema_hits import (
     assessment,
@@ -45,10 +46,6 @@ __all__ = [
 #: the EU-wide figure was at least 5 of 6: a source doing worse than that needs review).
 FP_ALERT_RATE = 0.9
 _FINAL = {s.value for s in FINAL_STATUSES}
-
-
-def _naive(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _frame(conn: Connection, query: object, columns: Sequence[str]) -> pd.DataFrame:
@@ -111,7 +108,7 @@ def hit_frame(
     frame["kind"] = frame["group_key"].map(group_kinds(journeys))
     open_ = ~frame["status"].isin(_FINAL)
     deadline = pd.to_datetime(frame["deadline_at"])
-    left = (deadline - pd.Timestamp(_naive(now))).dt.total_seconds() / 3600
+    left = (deadline - pd.Timestamp(naive_utc(now))).dt.total_seconds() / 3600
     decided_at = pd.to_datetime(frame["status_at"])
     frame["open"] = open_
     frame["hours_left"] = np.where(open_, left.round(1), np.nan)
@@ -140,7 +137,7 @@ def hit_history(store: Store, hit_id: str) -> pd.DataFrame:
 
 def escalate(store: Store, now: datetime) -> int:
     """Notify the head of unit of every open hit past its deadline (once per hit)."""
-    moment = _naive(now)
+    moment = naive_utc(now)
     frame = hit_frame(store, moment)
     late = frame[frame["open"] & frame["breached"].astype(bool)]
     if late.empty:
@@ -222,7 +219,9 @@ MIN_CELL = 5
 
 
 def _age_band(born: pd.Series, today: datetime) -> pd.Series:
-    years = (pd.Timestamp(_naive(today)) - pd.to_datetime(born, errors="coerce")).dt.days / 365.25
+    years = (
+        pd.Timestamp(naive_utc(today)) - pd.to_datetime(born, errors="coerce")
+    ).dt.days / 365.25
     bins = [-1, 18, 30, 45, 60, 200]
     labels = ["0-17", "18-29", "30-44", "45-59", "60+"]
     return pd.cut(years, bins=bins, labels=labels, right=False).astype(object).fillna("unknown")

@@ -37,6 +37,7 @@ from piu_lab.errors import HitStateError, InvalidRecord, UnknownHit, WorkflowErr
 from piu_lab.hits.routing import OUTCOME_LABEL
 from piu_lab.model.hits import FINAL_STATUSES, HitStatus
 from piu_lab.store import Store
+from piu_lab.store.frames import naive_utc
 from piu_lab.store.schema_hits import (
     follow_up,
     fp_memory,
@@ -114,10 +115,6 @@ class Review:
         return found
 
 
-def _naive(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None) if moment.tzinfo else moment
-
-
 def _hit_row(conn: Connection, hit_id: str) -> Any:
     row = conn.execute(select(hit).where(hit.c.hit_id == hit_id)).first()
     if row is None:
@@ -169,7 +166,7 @@ def _append(
 
 def start_review(store: Store, hit_id: str, *, actor: str, at: datetime) -> HitStatus:
     """Take a NEW hit into review (a no-op for a hit already in review)."""
-    now = _naive(at)
+    now = naive_utc(at)
     with store.engine.begin() as conn:
         _hit_row(conn, hit_id)
         seq, status = _last(conn, hit_id)
@@ -228,7 +225,7 @@ def decide_hit(
             hint="R-CRIT-05: a decision needs written reasons and the checklist's answers",
             hit_id=hit_id,
         )
-    now = _naive(at)
+    now = naive_utc(at)
     with store.engine.begin() as conn:
         row = _hit_row(conn, hit_id)
         seq, status = _last(conn, hit_id)
@@ -332,7 +329,7 @@ def close_ocam_task(
         conn.execute(
             update(ocam_task)
             .where(ocam_task.c.hit_id == hit_id)
-            .values(transmission_ref=ref, closed_at=_naive(at), closed_by=actor)
+            .values(transmission_ref=ref, closed_at=naive_utc(at), closed_by=actor)
         )
 
 
@@ -364,7 +361,7 @@ def record_follow_up(store: Store, hit_id: str, outcome: str, *, actor: str, at:
         )
         conn.execute(
             follow_up.insert().values(
-                hit_id=hit_id, seq=seq, at=_naive(at), actor=actor, outcome=outcome.strip()
+                hit_id=hit_id, seq=seq, at=naive_utc(at), actor=actor, outcome=outcome.strip()
             )
         )
     return seq

@@ -41,6 +41,7 @@ from piu_lab.matching.frames import travellers_from_journeys
 from piu_lab.model.hits import HitStatus
 from piu_lab.store import JOURNEY_COLUMNS, Store
 from piu_lab.store.bulk import insert_frame
+from piu_lab.store.frames import naive_utc
 from piu_lab.store.schema import pnr, segment
 from piu_lab.store.schema_hits import (
     assessment,
@@ -77,10 +78,6 @@ class RunSummary:
     by_service: dict[str, int]
     by_kind: dict[str, int]
     seconds: float
-
-
-def _naive(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _existing(conn: Connection, column: Any, values: Sequence[str]) -> set[str]:
@@ -225,7 +222,7 @@ def run_screening(
 ) -> RunSummary:
     """Screen the journeys of ``days`` not yet assessed; see the module docstring."""
     started = time.perf_counter()
-    now = _naive(clock.now())
+    now = naive_utc(clock.now())
     run_id = "R" + now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
     lists = active_lists(store)
     if not lists:

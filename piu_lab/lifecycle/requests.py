@@ -26,6 +26,7 @@ from sqlalchemy import func, select, update
 
 from piu_lab.errors import InvalidRecord
 from piu_lab.store import Store
+from piu_lab.store.frames import naive_utc
 from piu_lab.store.schema_lifecycle import search_authorisation, search_request
 
 __all__ = [
@@ -107,10 +108,6 @@ class Check:
     authority: str | None = None
 
 
-def _naive(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None) if moment.tzinfo else moment
-
-
 def file_request(
     store: Store, request: SearchRequest, *, actor: str, at: datetime
 ) -> SearchRequest:
@@ -134,7 +131,7 @@ def file_request(
         conn.execute(
             search_request.insert().values(
                 request_id=request.request_id,
-                filed_at=_naive(at),
+                filed_at=naive_utc(at),
                 filed_by=actor,
                 requesting_service=request.requesting_service,
                 case_reference=request.case_reference,
@@ -181,9 +178,9 @@ def record_authorisation(
                 valid_until=authorisation.valid_until,
                 unmask=authorisation.unmask,
                 scope=json.dumps(list(authorisation.scope)),
-                recorded_at=_naive(at),
+                recorded_at=naive_utc(at),
                 recorded_by=actor,
-                dpo_notified_at=_naive(at) if notify else None,
+                dpo_notified_at=naive_utc(at) if notify else None,
             )
         )
     return notify
@@ -204,9 +201,9 @@ def open_urgent(store: Store, request_id: str, *, actor: str, at: datetime) -> d
         conn.execute(
             update(search_request)
             .where(r.request_id == request_id)
-            .values(urgent_opened_at=_naive(at), urgent_opened_by=actor)
+            .values(urgent_opened_at=naive_utc(at), urgent_opened_by=actor)
         )
-    return _naive(at) + EX_POST_REVIEW
+    return naive_utc(at) + EX_POST_REVIEW
 
 
 def check(
@@ -215,7 +212,7 @@ def check(
     """May a member of ``service`` work under this request and authorisation now?"""
     if not request_id:
         return Check(False, "no request named")
-    moment = _naive(now)
+    moment = naive_utc(now)
     r, a = search_request.c, search_authorisation.c
     with store.engine.connect() as conn:
         req = conn.execute(select(search_request).where(r.request_id == request_id)).first()
