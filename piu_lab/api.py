@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -49,6 +49,7 @@ from piu_lab.errors import (
     ReadOnlyDatabase,
     SchemaNotInitialised,
     SchemaTooNew,
+    ScopeError,
     StoreError,
     SynthError,
     UnknownDatabaseURL,
@@ -63,6 +64,11 @@ from piu_lab.hits.review import CHECKLIST
 from piu_lab.hits.routing import OUTCOME_LABEL
 from piu_lab.ingest import pipeline as _ingest
 from piu_lab.ingest.report import report_json
+from piu_lab.ingest.scope import ScopeDecision
+from piu_lab.lifecycle import run as _lifecycle
+from piu_lab.lifecycle import scope as _scope
+from piu_lab.lifecycle.retention import Profile as RetentionProfile
+from piu_lab.lifecycle.run import LifecycleSummary
 from piu_lab.matching import (
     ALGORITHM as MATCHING_ALGORITHM,
 )
@@ -74,6 +80,7 @@ from piu_lab.matching import (
     score_names,
     screen,
 )
+from piu_lab.model import Sector
 from piu_lab.model.hits import HitKind, HitStatus, Listing, ListScope
 from piu_lab.session import demo as _demo
 
@@ -107,6 +114,7 @@ __all__ = [
     "InvalidRecord",
     "Lab",
     "LabSummary",
+    "LifecycleSummary",
     "ListScope",
     "Listing",
     "MatchingError",
@@ -116,10 +124,14 @@ __all__ = [
     "PnrRecord",
     "Purpose",
     "ReadOnlyDatabase",
+    "RetentionProfile",
     "SchemaNotInitialised",
     "SchemaTooNew",
+    "ScopeDecision",
+    "ScopeError",
     "ScreeningSummary",
     "SearchPage",
+    "Sector",
     "Service",
     "Session",
     "StoreError",
@@ -178,8 +190,12 @@ def dry_run_ingest(
 
 
 def ingest_report_json(report: IngestReport) -> dict[str, object]:
-    """The dry-run JSON document of an ingest (``docs/ingest-report.md``)."""
-    return {**report_json(report.items), "summary": _ingest.summarise(report)}
+    """The dry-run JSON document of an ingest (``docs/ingest-report.md``); each message says
+    what the scope refused in it (``refused``, counts only: R-SCOPE-02)."""
+    document = report_json(report.items)
+    for message, refused in zip(document["messages"], _ingest.refused_json(report), strict=True):
+        message["refused"] = refused
+    return {**document, "summary": _ingest.summarise(report)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +314,19 @@ class Lab:
                 "sensitive_removed": removed,
             },
         )
+        if report.refusals:  # R-SCOPE-02: refused on receipt, logged (counts only)
+            self._audit.append(
+                actor=SYSTEM_ACTOR,
+                action="collect",
+                decision="denied",
+                record_count=report.refused_journeys,
+                rule_id="R-SCOPE-02",
+                detail={
+                    "refused_pnrs": report.refused_pnrs,
+                    "refused_manifests": report.refused_manifests,
+                    **_ingest.refused_by_reason(report),
+                },
+            )
         return report
 
     # -- pre-assessment (counts and references only; hits themselves through a session) ---
@@ -363,6 +392,76 @@ class Lab:
         """Every stored criterion version: id, version, status, approval, review date."""
         return _criteria_registry.criterion_versions(self._store)
 
+    # -- the data lifecycle (counts only) ---------------------------------------------------
+
+    def run_lifecycle(
+        self,
+        *,
+        profile: RetentionProfile | str = RetentionProfile.CJEU_2022,
+        dry_run: bool = False,
+        as_of: datetime | None = None,
+        progress: Progress | None = None,
+    ) -> LifecycleSummary:
+        """Delete what is five years old, and at six months delete (``cjeu-2022``: the
+        passengers without a retention basis) and mask the rest into sealed storage
+        (R-RET-01..03). ``as_of`` (default: the clock's now) may lie in the future only for a
+        dry run: a real run never deletes ahead of time. Audited as one erasure and one
+        masking event by the system actor, counts only."""
+        now = self.clock.now()
+        moment = now if as_of is None else as_of
+        if moment > now and not dry_run:
+            raise ConfigurationError(
+                "a lifecycle run cannot be dated in the future",
+                hint="use --dry-run to see what a later date would do",
+                as_of=moment.isoformat(),
+            )
+        summary = _lifecycle.run_lifecycle(
+            self._store,
+            moment,
+            profile=RetentionProfile(profile),
+            dry_run=dry_run,
+            actor=SYSTEM_ACTOR,
+            progress=progress,
+        )
+        if not dry_run:
+            self._audit_lifecycle(summary)
+        return summary
+
+    def _audit_lifecycle(self, summary: LifecycleSummary) -> None:
+        counts, run = summary.counts(), (f"lifecycle:{summary.run_id}",)
+        deleted = {k: counts[k] for k in _lifecycle.DELETED_COUNTS}
+        self._audit.append(
+            actor=SYSTEM_ACTOR,
+            action="erase",
+            objects=run,
+            record_count=sum(deleted.values()),
+            rule_id="R-RET-03" if summary.profile == "cjeu-2022" else "R-RET-01",
+            detail={"what": "lifecycle", **deleted, "kept_passengers": counts["kept_passengers"]},
+        )
+        masked = {k: counts[k] for k in _lifecycle.MASKED_COUNTS}
+        self._audit.append(
+            actor=SYSTEM_ACTOR,
+            action="mask",
+            objects=run,
+            record_count=masked["masked_pnrs"] + masked["masked_manifests"],
+            rule_id="R-RET-02",
+            detail=masked,
+        )
+
+    def lifecycle_runs(self) -> pd.DataFrame:
+        """Every recorded lifecycle run: when, as of, profile, actor and its counts."""
+        return _lifecycle.lifecycle_runs(self._store)
+
+    def scope_decisions(self) -> pd.DataFrame:
+        """The scope decisions (R-SCOPE-02) with their state today (active, scheduled, expired,
+        revoked) and whether a review is due; no personal data. Recorded and revoked through
+        a session (:meth:`Session.record_scope_decision`)."""
+        return _scope.decisions_frame(self._store, self.clock.now().date())
+
+    def scope_refusals(self) -> pd.DataFrame:
+        """What the ingest refused out of scope, per day, sector and reason (counts only)."""
+        return _scope.refusals_frame(self._store)
+
     def purge_quarantine(self) -> int:
         """Drop the scrubbed forms of quarantined messages past their purge date (audited as
         an erasure, R-LOG-02)."""
@@ -390,11 +489,15 @@ class Lab:
         """Generate synthetic traffic, write it as carriers send it (PNRGOV/PAXLST files in
         ``out_dir``) and take it in through the real ingest, replaying the feed's own clock.
 
-        Loading twice stores nothing twice: the second run's messages are duplicates.
+        Loading twice stores nothing twice: the second run's messages are duplicates. The staff
+        register is seeded first, so that the head of unit records the demo's scope decision
+        before the traffic comes in (R-SCOPE-02: intra-EU, rail, bus and sea journeys).
         """
         traffic = _synth.generate(config, progress=progress)
         files = _synth.write_traffic(traffic, out_dir, progress=progress)
         self._store.write_carriers(traffic.carriers)
+        staff = self._seed_staff()
+        _demo.record_demo_scope(self._store, self.clock, config)
         report = self.ingest(
             [out_dir / "pnrgov", out_dir / "paxlst"], replay=True, progress=progress
         )
@@ -403,7 +506,7 @@ class Lab:
             files=files,
             out_dir=out_dir,
             ingest=_ingest.summarise(report),
-            staff=self._seed_staff(),
+            staff=staff,
             screening=self._screen_demo(traffic, progress),
         )
 

@@ -30,7 +30,9 @@ from piu_lab import cli_common as _common
 from piu_lab.cli_audit import audit
 from piu_lab.cli_common import DB_OPTION
 from piu_lab.cli_hits import criteria, hits, screen, watchlist
+from piu_lab.cli_lifecycle import lifecycle
 from piu_lab.cli_requests import requests_group
+from piu_lab.cli_scope import scope
 from piu_lab.cli_staff import staff
 from piu_lab.store import open_store
 from piu_lab.store.roles import grant_application_role
@@ -347,6 +349,15 @@ def ingest(
         if summary["removed"]:
             removed = ", ".join(f"{k} {v:,}" for k, v in summary["removed"].items())
             _out.print(f"deleted on receipt (counts only): {removed}")
+        if summary["refused_pnrs"] or summary["refused_manifests"]:
+            _out.print(
+                f"refused out of scope (R-SCOPE-02, counts only): {summary['refused_pnrs']:,} "
+                f"PNRs, {summary['refused_manifests']:,} manifests, "
+                f"{summary['refused_journeys']:,} travellers: no scope decision covers them "
+                "(piu-lab scope list)",
+                markup=False,
+                highlight=False,
+            )
         for outcome, status in report.items:
             if status == "quarantined" and outcome.error is not None:
                 _err.print(
@@ -365,6 +376,8 @@ cli.add_command(criteria)
 cli.add_command(screen)
 cli.add_command(hits)
 cli.add_command(requests_group)
+cli.add_command(scope)
+cli.add_command(lifecycle)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ structured context (``error.context``), a one-line ``hint`` that says what to do
     │   ├── SchemaTooNew                 exit 4
     │   └── SchemaNotInitialised         exit 4
     ├── InvalidRecord                    exit 5   (validation at the edges; ``errors`` lists each)
+    │   └── ScopeError                   exit 5   (a scope decision refused: R-SCOPE-02)
     ├── SynthError                       exit 6
     ├── IngestError                      exit 7
     │   └── MessageParseError            exit 7   (``segment`` and ``position`` say where)
@@ -55,6 +56,7 @@ __all__ = [
     "RegisterError",
     "SchemaNotInitialised",
     "SchemaTooNew",
+    "ScopeError",
     "StoreError",
     "SynthError",
     "UnknownDatabaseURL",
@@ -137,6 +139,16 @@ class InvalidRecord(PiuLabError):
     ) -> None:
         super().__init__(message, hint=hint, **context)
         self.errors = errors
+
+
+class ScopeError(InvalidRecord):
+    """A scope decision (R-SCOPE-02) was refused: invalid (``errors`` lists each problem as
+    ``field: what is wrong``), unknown, or already revoked; ``decision_id`` names it."""
+
+    default_hint = (
+        "R-SCOPE-02: a decision names its legal basis, threat assessment, OCAM level (1-4) with "
+        "its date and source, a start, an end, a review date within them, and its sectors"
+    )
 
 
 class SynthError(PiuLabError):

@@ -20,6 +20,27 @@ from tests import pgserver
 PG_ENV = "PIU_LAB_TEST_PG_URL"
 
 
+def _test_sealing_keys() -> None:
+    """The tests' own unsealing key pair (never the per-user one): made once per run, given
+    through the environment, so subprocesses (CLI tests) see it too."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from piu_lab.lifecycle.sealing import PRIVATE_ENV, PUBLIC_ENV
+
+    if os.environ.get(PUBLIC_ENV):
+        return
+    raw = serialization.Encoding.Raw
+    private = X25519PrivateKey.generate()
+    secret = private.private_bytes(raw, serialization.PrivateFormat.Raw,
+                                   serialization.NoEncryption())  # fmt: skip
+    public = private.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+    os.environ[PUBLIC_ENV], os.environ[PRIVATE_ENV] = public.hex(), secret.hex()
+
+
+_test_sealing_keys()
+
+
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
     """The URL of a PostgreSQL database the tests may wipe."""

@@ -2,7 +2,9 @@
 
 ``rich_pnr`` fills every part of a PNR, so that writing it puts rows in every PNR table;
 ``simple_pnr`` is one leg with ``n_pax`` adults; ``manifest`` is a PAXLST manifest.
-Carrier codes (``ZZ``, ``QQ``) and record locators are fictitious.
+Carrier codes (``ZZ``, ``QQ``) and record locators are fictitious. ``scope_decision`` and
+``allow_all_journeys`` give a store the scope decision (R-SCOPE-02) without which the intra-EU
+flights and the rail, bus and sea journeys of synthetic traffic are refused on receipt.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from piu_lab.access.seed import HEAD_CODE
+from piu_lab.ingest.scope import ScopeDecision
+from piu_lab.lifecycle.scope import record_decision
 from piu_lab.model import (
     AnnexHeading,
     ApiLeg,
@@ -45,6 +50,7 @@ from piu_lab.model import (
     TravelStatus,
     UnaccompaniedMinor,
 )
+from piu_lab.store import Store
 
 DAY = date(2026, 3, 2)
 NAMES = ("ALPHA", "BRAVO", "CHARLIE", "DELTA", "ECHO", "FOXTROT", "GOLF", "HOTEL")
@@ -316,3 +322,46 @@ def manifest(
 
 def carrier(code: str = "ZZ", name: str = "TEST AIR") -> Carrier:
     return Carrier(code=code, name=name, sector=Sector.AIR, country="BE")
+
+
+#: The window of the tests' scope decision: every day the tests' traffic is received on.
+SCOPE_FROM, SCOPE_UNTIL = date(2024, 1, 1), date(2028, 12, 31)
+ALL_SECTORS = (Sector.AIR, Sector.HST, Sector.BUS, Sector.SEA)
+
+
+def scope_decision(
+    decision_id: str = "SCOPE-TEST-ALL",
+    *,
+    starts_on: date = SCOPE_FROM,
+    ends_on: date = SCOPE_UNTIL,
+    sectors: tuple[Sector, ...] = ALL_SECTORS,
+    routes: tuple[str, ...] = (),
+    ocam_level: int = 3,
+    next_review: date | None = None,
+) -> ScopeDecision:
+    """A valid decision (R-SCOPE-02): by default all intra-EU flights and all rail, bus and sea
+    journeys received from 2024 to 2028, under a threat assessment at OCAM level 3."""
+    return ScopeDecision(
+        decision_id=decision_id,
+        legal_basis="Law of 25 December 2016 on passenger data (test decision)",
+        threat_assessment="OCAM-TEST-2024-001",
+        ocam_level=ocam_level,
+        ocam_date=starts_on - timedelta(days=1),
+        ocam_source="OCAM general threat level notice (test)",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        next_review=next_review
+        if next_review is not None
+        else min(starts_on + timedelta(days=90), ends_on),
+        sectors=sectors,
+        routes=routes,
+    )
+
+
+def allow_all_journeys(store: Store, decision: ScopeDecision | None = None) -> ScopeDecision:
+    """Record ``decision`` (default :func:`scope_decision`) as the head of unit, straight into
+    the register (no session): what a test's store needs before taking in synthetic traffic
+    with its intra-EU, rail, bus and sea journeys (R-SCOPE-02)."""
+    chosen = decision if decision is not None else scope_decision()
+    record_decision(store, chosen, actor=HEAD_CODE, at=datetime(2024, 1, 1, tzinfo=UTC))
+    return chosen

@@ -66,6 +66,10 @@ def test_load_demo_goes_through_the_ingest(tmp_path: Path) -> None:
         assert result.ingest["stored"] == result.ingest["received"]
         assert result.files
         assert lab.summary().counts["pnr_version"] == result.ingest["pnr_versions"]
+        # R-SCOPE-02: the demo's decision lets its intra-EU, rail, bus and sea journeys in
+        assert result.ingest["refused_pnrs"] == result.ingest["refused_manifests"] == 0
+        assert result.ingest["pnr_versions"] == result.traffic["pnr_versions"]
+        assert lab.scope_decisions()["state"].tolist() == ["active"]
 
 
 def test_load_demo_screens_the_stored_journeys(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ and covers every identifying column of the schema.
 (text), ``NaT`` (dates and times) or ``<NA>`` (numbers). It is what the session facade applies
 when the policy's decision carries a ``MASK`` obligation: the view never sees the values. The
 sealed storage that takes the values out of the tables (and the keyed pseudonyms that still
-let criteria analysis link the same phone or card) is the data-lifecycle issue's.
+let criteria analysis link the same phone or card) are :mod:`piu_lab.lifecycle.masking`'s.
 """
 
 from __future__ import annotations
@@ -39,9 +39,11 @@ __all__ = [
     "KEY_ENV",
     "MASKED",
     "PSEUDONYM_PREFIX",
+    "is_pseudonym",
     "mask_frame",
     "masked_columns",
     "masked_groups",
+    "pseudonym_domain",
     "pseudonym_key",
     "pseudonyms",
 ]
@@ -111,13 +113,45 @@ def pseudonym_key() -> bytes:
     return path.read_bytes()
 
 
+#: Columns of different views that hold the same kind of value share a pseudonym domain, so
+#: that a document number masked in the tables and one masked in the journeys view give the
+#: same token. Any other column is its own domain (its name).
+_DOMAINS: Mapping[tuple[str, str], str] = MappingProxyType(
+    {
+        ("journeys", "doc_number"): "number",
+        ("journeys", "doc_issuing_country"): "issuing_country",
+        ("journeys", "doc_type"): "doc_type",
+        ("travel_document", "number"): "number",
+        ("api_document", "number"): "number",
+        ("frequent_flyer", "number"): "ff_number",
+        ("frequent_flyer", "tier"): "ff_tier",
+        ("contact", "value"): "contact",
+        ("contact", "country"): "contact_country",
+    }
+)
+
+
+def pseudonym_domain(view: str, column: str) -> str:
+    """The pseudonym domain of ``view.column`` (see :data:`_DOMAINS`)."""
+    return _DOMAINS.get((view, column), column)
+
+
+def is_pseudonym(value: object) -> bool:
+    """True for a keyed pseudonym (``P:`` and 16 hex digits), as masking stores them."""
+    return isinstance(value, str) and len(value) == 18 and value.startswith(PSEUDONYM_PREFIX)
+
+
 def pseudonyms(values: pd.Series, key: bytes, column: str) -> pd.Series:
-    """Keyed pseudonyms of text values (HMAC-SHA256 under ``key``, per column, over the value
-    upper-cased without spaces): the same phone gives the same token, in every row and every
-    call, and nobody without the key can go back to the phone (R-RET-02, R-SRCH-03)."""
+    """Keyed pseudonyms of text values (HMAC-SHA256 under ``key``, per pseudonym domain
+    ``column``, over the value upper-cased without spaces): the same phone gives the same
+    token, in every row and every call, and nobody without the key can go back to the phone
+    (R-RET-02, R-SRCH-03). A value that is already a pseudonym (masked in the tables at six
+    months) is kept as it is: it was made with the same key and domain."""
 
     def one(value: object) -> object:
         if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return value
+        if is_pseudonym(value):
             return value
         text = "".join(str(value).upper().split())
         digest = hmac.new(key, f"{column}\x1f{text}".encode(), hashlib.sha256).hexdigest()
@@ -170,5 +204,5 @@ def mask_frame(
     out = frame.copy()
     for column, group in columns.items():
         if group in wanted and column in out.columns:
-            out[column] = _blank(out[column], which, key, column)
+            out[column] = _blank(out[column], which, key, pseudonym_domain(view, column))
     return out

@@ -94,6 +94,7 @@ class ResourceKind(enum.Enum):
     CRITERIA = "criteria"
     WATCHLIST = "watchlist"
     REQUEST = "request"
+    SCOPE_DECISION = "scope_decision"
 
 
 class FieldGroup(enum.Enum):

@@ -63,6 +63,7 @@ from piu_lab.errors import AccessDenied, ConfigurationError, StoreError
 from piu_lab.lifecycle import requests
 from piu_lab.matching.frames import travellers_from_journeys
 from piu_lab.matching.search import MAX_SEARCH_DAYS, check_search, search_travellers
+from piu_lab.session import unseal
 from piu_lab.store import Store
 
 __all__ = [
@@ -365,6 +366,27 @@ class SessionCore:
         call.detail["masked_rows"] = int(masked.sum())
         return frame.assign(masked=masked)
 
+    def _log_unmasked(self, call: Call, opened: Mapping[str, int]) -> None:
+        """Re-personalisation is logged field by field (R-RET-04): one ``unmasked:`` object per
+        ``table.column`` opened, the number of values in the detail; the event is an UNMASK."""
+        fields = sorted(f for f, n in opened.items() if n)
+        if not fields:
+            return
+        call.objects = (*call.objects, *(f"unmasked:{f}" for f in fields))
+        call.detail["unmasked_values"] = int(sum(opened.values()))
+        call.detail["unmasked_fields"] = len(fields)
+        call.audit_action = AuditAction.UNMASK
+
+    def _unseal_journeys(self, frame: pd.DataFrame, call: Call) -> pd.DataFrame:
+        """Journeys of PNRs masked in the tables, opened when this session's authorisation
+        allows unmasking, within its scope (R-RET-04); others stay as they are."""
+        checked = self._checked
+        if frame.empty or checked is None or not checked.ok or not checked.unmask:
+            return frame
+        frame, opened = unseal.journeys(self._store, frame, checked.scope)
+        self._log_unmasked(call, opened)
+        return frame
+
     # -- personal data ------------------------------------------------------------------------
 
     def journeys(self, day: date, *, belgium_only: bool = True) -> pd.DataFrame:
@@ -377,6 +399,7 @@ class SessionCore:
             "journeys", Action.CONSULT_PNR, resource, (f"day:{day.isoformat()}",)
         ) as call:
             frame = self._scoped(self._store.read_journeys(day, belgium_only=belgium_only))
+            frame = self._unseal_journeys(frame, call)
             frame = self._mask_rows(
                 frame, "journeys", Action.CONSULT_PNR, frame["registered_at"], call
             )
@@ -400,6 +423,9 @@ class SessionCore:
             if groups:
                 key = self._pseudonym_key()
                 tables = {name: mask_frame(t, name, groups, key=key) for name, t in tables.items()}
+            elif tables["pnr"]["masked_at"].notna().any():
+                tables, opened = unseal.pnr_tables(self._store, pnr_id, tables)
+                self._log_unmasked(call, opened)
             call.record_count = sum(len(t) for t in tables.values())
             call.detail["masked_groups"] = len(groups)
             return PnrRecord(pnr_id, registered, frozenset(groups), dict(tables))
@@ -433,6 +459,7 @@ class SessionCore:
                 departing_from + timedelta(days=k) for k in range((last - departing_from).days + 1)
             ]
             journeys = pd.concat([self._store.read_journeys(d) for d in days], ignore_index=True)
+            journeys = self._unseal_journeys(journeys, call)
             travellers = travellers_from_journeys(journeys)
             registered = journeys.drop_duplicates(["pnr_id", "pax_ref"])["registered_at"]
             masked = np.zeros(len(travellers), dtype=bool)

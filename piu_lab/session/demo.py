@@ -1,6 +1,8 @@
 """The demo's pre-assessment: the synthetic watchlists and the demo criteria registered by the
 head of unit, and a synthetic review of the hits by the seconded members, all through sessions
-(so the demo's audit log looks like a working day's).
+(so the demo's audit log looks like a working day's). Before the traffic is taken in, the head
+of unit records the demo's scope decision (R-SCOPE-02), so that its intra-EU flights and its
+rail, bus and sea journeys are processed.
 
 The synthetic review knows the ground truth (which travellers were planted on which list entry
 or criterion): a planted hit is validated, every other hit rejected as a false positive. Hits of
@@ -11,6 +13,7 @@ common decision carries over to them, as they would in a unit that has nobody on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -21,12 +24,23 @@ from piu_lab.errors import HitStateError, InvalidRecord
 from piu_lab.hits import queries
 from piu_lab.hits.demo import DEMO_LISTS
 from piu_lab.hits.review import CHECKLIST
+from piu_lab.ingest.scope import ScopeDecision
+from piu_lab.lifecycle.scope import decisions
+from piu_lab.model import Sector
 from piu_lab.model.hits import HitStatus
 from piu_lab.session import open_session
 from piu_lab.store import Store
-from piu_lab.synth import SynthTraffic
+from piu_lab.synth import SynthConfig, SynthTraffic
 
-__all__ = ["REVIEWERS", "DemoSources", "register_demo_sources", "review_demo", "truth_hits"]
+__all__ = [
+    "REVIEWERS",
+    "DemoSources",
+    "demo_scope_decision",
+    "record_demo_scope",
+    "register_demo_sources",
+    "review_demo",
+    "truth_hits",
+]
 
 #: The seconded member who reviews each service's hits in the demo register.
 REVIEWERS = {
@@ -42,6 +56,38 @@ class DemoSources:
     lists: int
     entries: int
     criteria: int
+
+
+def demo_scope_decision(config: SynthConfig, today: date) -> ScopeDecision:
+    """The demo's decision (R-SCOPE-02): all intra-EU flights and all rail, bus and sea
+    journeys, under a synthetic threat assessment at OCAM level 3 ("serious: threat possible
+    and likely"), from a week before the first departure day (early pushes arrive up to three
+    days before) to a month after the demo's period or today, reviewed within a month."""
+    first = config.start - timedelta(days=7)
+    last = max(config.start + timedelta(days=config.days), today) + timedelta(days=30)
+    return ScopeDecision(
+        decision_id=f"SCOPE-DEMO-{first:%Y%m%d}",
+        legal_basis="Law of 25 December 2016 on passenger data; DIR art. 2 (synthetic demo)",
+        threat_assessment=f"OCAM-DEMO-{first:%Y%m%d} (synthetic threat assessment)",
+        ocam_level=3,
+        ocam_date=first - timedelta(days=1),
+        ocam_source="OCAM general threat level, synthetic notice",
+        starts_on=first,
+        ends_on=last,
+        next_review=min(max(first, today) + timedelta(days=30), last),
+        sectors=(Sector.AIR, Sector.HST, Sector.BUS, Sector.SEA),
+    )
+
+
+def record_demo_scope(store: Store, clock: Clock, config: SynthConfig) -> str:
+    """The head of unit records the demo's scope decision, once (loading the demo again finds
+    it); returns its id."""
+    decision = demo_scope_decision(config, clock.now().date())
+    known = {d.decision_id for d in decisions(store, include_revoked=True)}
+    if decision.decision_id not in known:
+        head = open_session(store, clock, HEAD_CODE, purpose="unit_management")
+        head.record_scope_decision(decision)
+    return decision.decision_id
 
 
 def register_demo_sources(store: Store, clock: Clock, traffic: SynthTraffic) -> DemoSources:

@@ -30,7 +30,9 @@ from piu_lab.hits import queries, review
 from piu_lab.hits.criteria_registry import approve, register_criterion
 from piu_lab.hits.registry import WatchlistInfo, list_entries, register_watchlist
 from piu_lab.hits.routing import OUTCOME_LABEL
+from piu_lab.ingest.scope import ScopeDecision, is_decision_id
 from piu_lab.lifecycle import requests
+from piu_lab.lifecycle import scope as scope_register
 from piu_lab.model.hits import HitStatus
 from piu_lab.session.core import Call, SessionCore, rule_denial
 from piu_lab.store.reads import read_table
@@ -305,6 +307,45 @@ class Session(SessionCore):
             call.record_count = made.entry_count
             call.detail["version"] = made.version
             return made
+
+    def _scope_gate(
+        self, method: str, decision_id: str, audit_action: AuditAction
+    ) -> AbstractContextManager[Call]:
+        return self._audited(
+            method,
+            Action.REGISTER_SOURCE,
+            Resource(ResourceKind.SCOPE_DECISION),
+            (f"scope:{decision_id if is_decision_id(decision_id) else 'malformed-id'}",),
+            audit_action=audit_action,
+        )
+
+    def record_scope_decision(self, decision: ScopeDecision) -> ScopeDecision:
+        """Record a decision that intra-EU flights, or rail, bus and sea journeys, may be
+        taken in (R-SCOPE-02; ``REGISTER_SOURCE``: the head of unit or a deputy, under unit
+        management, ``ACC-SRC-01``). The ingest applies it from then on."""
+        with self._scope_gate(
+            "record_scope_decision", decision.decision_id, AuditAction.REGISTER
+        ) as call:
+            scope_register.record_decision(
+                self._store, decision, actor=self.code, at=self._clock.now()
+            )
+            call.record_count = 1
+            call.detail.update(
+                {
+                    "sectors": "+".join(s.value for s in decision.sectors),
+                    "routes": len(decision.routes),
+                    "ocam_level": decision.ocam_level,
+                    "ends_on": decision.ends_on.isoformat(),
+                }
+            )
+            return decision
+
+    def revoke_scope_decision(self, decision_id: str) -> None:
+        """Revoke a scope decision now (R-SCOPE-02; ``REGISTER_SOURCE``): nothing is taken
+        in under it any more."""
+        with self._scope_gate("revoke_scope_decision", decision_id, AuditAction.REVOKE) as call:
+            scope_register.revoke_decision(self._store, decision_id, at=self._clock.now())
+            call.record_count = 1
 
     def register_criterion(self, criterion: Criterion) -> bool:
         """Store a criterion version (``CHANGE_CRITERIA``: the head of unit, under criteria

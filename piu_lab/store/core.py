@@ -221,13 +221,18 @@ class Store:
 
     # -- intake (the ingest) -------------------------------------------------------------
 
-    def store_messages(self, batch: Sequence[intake.Incoming]) -> list[intake.IntakeResult]:
+    def store_messages(
+        self,
+        batch: Sequence[intake.Incoming],
+        refusals: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    ) -> list[intake.IntakeResult]:
         """Store parsed messages, each entirely or not at all, in one transaction (see
-        :mod:`.intake`); build each row with :func:`piu_lab.store.intake.message_row`."""
+        :mod:`.intake`); build each row with :func:`piu_lab.store.intake.message_row`.
+        ``refusals`` (by message id): the scope's counts of what was refused (R-SCOPE-02)."""
         if not batch:
             return []
         with self._begin("store messages") as conn:
-            return intake.store_messages(conn, batch)
+            return intake.store_messages(conn, batch, refusals)
 
     def quarantine_message(
         self,

@@ -36,6 +36,7 @@ _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
+    "PRAGMA secure_delete=ON",  # deleted content overwritten at once (R-RET-01)
     "PRAGMA busy_timeout=10000",
     "PRAGMA cache_size=-65536",  # 64 MiB of page cache: index upkeep in large batches
 )

@@ -251,6 +251,7 @@ def pnrs_to_frames(pnrs: Sequence[Pnr]) -> dict[str, pd.DataFrame]:
             first[pid],
             p.version,
             p.received_at,
+            None,  # masked_at: set by the lifecycle at six months
         )
         for pid, p in latest.items()
     ]
@@ -295,6 +296,7 @@ def manifests_to_frames(manifests: Sequence[ApiManifest]) -> dict[str, pd.DataFr
                 m.initial_embarkation,
                 m.transport_code,
                 m.message_id,
+                None,  # masked_at
             )
         )
         for n, leg in enumerate(m.legs, 1):

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, and_, select, update
 from piu_lab.model import ApiManifest, MessageKind, MessageStatus, Pnr
 from piu_lab.store import schema, writes
 from piu_lab.store.frames import naive_utc
+from piu_lab.store.schema_lifecycle import scope_decision, scope_refusal
 
 __all__ = [
     "Incoming",
@@ -28,6 +29,7 @@ __all__ = [
     "message_row",
     "purge_quarantine",
     "quarantine",
+    "scope_decision_rows",
     "store_messages",
 ]
 
@@ -103,7 +105,18 @@ def _latest_versions(conn: Connection, pnr_ids: set[str]) -> dict[str, int]:
 Incoming = tuple[dict[str, Any], Sequence[Pnr], ApiManifest | None]
 
 
-def store_messages(conn: Connection, batch: Sequence[Incoming]) -> list[IntakeResult]:
+def scope_decision_rows(conn: Connection) -> list[dict[str, Any]]:
+    """The scope decisions not revoked (R-SCOPE-02), as stored rows: what the ingest judges
+    intra-EU and non-air journeys by."""
+    query = select(scope_decision).where(scope_decision.c.revoked_at.is_(None))
+    return [dict(row._mapping) for row in conn.execute(query.order_by(scope_decision.c.starts_on))]
+
+
+def store_messages(
+    conn: Connection,
+    batch: Sequence[Incoming],
+    refusals: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+) -> list[IntakeResult]:
     """Store several parsed messages inside the caller's transaction, in order.
 
     Each message is stored entirely or not at all: the batch is one transaction, so a failure
@@ -111,6 +124,8 @@ def store_messages(conn: Connection, batch: Sequence[Incoming]) -> list[IntakeRe
     transaction per message). A message whose content hash is already STORED, or stored
     earlier in the batch, is recorded as DUPLICATE of the first and nothing else is written.
     Each PNR push becomes version latest + 1 of its record locator (R-DATA-04).
+    ``refusals`` (by message id) are the counts of what the scope refused on receipt
+    (``scope_refusal`` rows, R-SCOPE-02), written with their message when it is stored.
     """
     first_of = stored_hashes(conn, {str(row["sha256"]) for row, _, _ in batch})
     latest = _latest_versions(conn, {p.pnr_id for _, pnrs, _ in batch for p in pnrs})
@@ -118,6 +133,7 @@ def store_messages(conn: Connection, batch: Sequence[Incoming]) -> list[IntakeRe
     numbered: list[Pnr] = []
     manifests: list[ApiManifest] = []
     results: list[IntakeResult] = []
+    refused: list[dict[str, Any]] = []
     for row, pnrs, manifest in batch:
         sha, message_id = str(row["sha256"]), str(row["message_id"])
         if sha in first_of:
@@ -133,6 +149,7 @@ def store_messages(conn: Connection, batch: Sequence[Incoming]) -> list[IntakeRe
             continue
         first_of[sha] = message_id
         rows.append({**row, "status": MessageStatus.STORED.value})
+        refused += [{**r, "message_id": message_id} for r in (refusals or {}).get(message_id, ())]
         mine: list[tuple[str, int]] = []
         for pnr in pnrs:
             version = latest.get(pnr.pnr_id, 0) + 1
@@ -147,6 +164,8 @@ def store_messages(conn: Connection, batch: Sequence[Incoming]) -> list[IntakeRe
         writes.write_pnrs(conn, numbered)
     if manifests:
         writes.write_manifests(conn, manifests)
+    if refused:
+        conn.execute(scope_refusal.insert(), refused)
     return results
 
 

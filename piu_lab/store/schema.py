@@ -183,7 +183,9 @@ pnr = _table(
     _utc("first_received_at"),
     Column("latest_version", Integer, nullable=False),
     _utc("latest_received_at"),
+    _utc("masked_at", nullable=True),
     Index(None, "record_locator"),
+    Index(None, "first_received_at"),
 )
 
 pnr_version = _table(
@@ -394,7 +396,9 @@ api_manifest = _table(
     _text("initial_embarkation"),
     _text("transport_code"),
     _text("message_id"),
+    _utc("masked_at", nullable=True),
     Index(None, "carrier", "transport_number"),
+    Index(None, "received_at"),
 )
 
 

@@ -1,6 +1,7 @@
 """A screened synthetic day, built once per session and copied for each test that changes it.
 
-One small synthetic day (departures on 2026-11-23), the demo staff register, the five synthetic
+One small synthetic day (departures on 2026-11-23) taken in under a scope decision for its
+intra-EU, rail, bus and sea journeys (R-SCOPE-02), the demo staff register, the five synthetic
 lists and the demo criteria registered by the head of unit, one screening run; the clock is
 frozen at 2026-11-25 12:00 UTC, within the demo criteria's validity. No review has happened.
 """
@@ -18,6 +19,7 @@ import pytest
 from piu_lab import api
 from piu_lab.session.demo import register_demo_sources
 from piu_lab.synth import SynthTraffic, generate, write_traffic
+from tests.factories import allow_all_journeys
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 DAY = date(2026, 11, 23)
@@ -39,6 +41,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     path = folder / "lab.sqlite3"
     with api.open_lab(str(path), clock=clock) as lab:
         lab._store.write_carriers(traffic.carriers)
+        allow_all_journeys(lab._store)
         lab.ingest([folder / "messages" / "pnrgov", folder / "messages" / "paxlst"], replay=True)
         lab._seed_staff()
         register_demo_sources(lab._store, clock, traffic)

@@ -107,3 +107,51 @@ def pnrgov_message(**places: Sequence[str]) -> bytes:
 
 def read_bytes(data: bytes) -> list[MessageOutcome]:
     return read_message_file(data, source="test.edi", received_at=RECEIVED_AT)
+
+
+def journey_pnr(
+    locator: str, legs: Sequence[tuple[str, str, str]], *, pax: int = 1, carrier: str = "SN"
+) -> list[str]:
+    """One PNR (SRC group) with ``pax`` travellers (``TESTER/PAXn MR``, no document) and its
+    legs ``(origin, destination, number)``: airports (IATA), stations (UIC), bus stops or ports
+    (UN/LOCODE); the sector follows the kind of place."""
+    out = [
+        seg("SRC"),
+        seg("RCI", (carrier, locator, "", "010226", "101500")),
+        seg("DAT", ("700", "010226", "1015")),
+    ]
+    out += [seg("TIF", "TESTER", (f"PAX{i + 1} MR", "A", str(i + 1))) for i in range(pax)]
+    out += [
+        seg("TVL", ("020326", "1000", "020326", "1230"), o, d, carrier, (n, "Y"))
+        for o, d, n in legs
+    ]
+    return out
+
+
+def flight_message(
+    pnrs: Sequence[Sequence[str]],
+    *,
+    transport: tuple[str, str, str] = ("BRU", "MAD", "501"),
+    sent: datetime = datetime(2026, 3, 1, 10, 0),
+    carrier: str = "SN",
+) -> bytes:
+    """A PNRGOV message for one transport (``transport``: origin, destination, number) with
+    the PNRs given (see :func:`journey_pnr`), sent (UNB) at ``sent``."""
+    origin, destination, number = transport
+    body = [
+        seg("UNH", "1", ("PNRGOV", "13", "1", "IA"), f"{carrier}{number}/020326/1000"),
+        seg("MSG", ("", "22")),
+        seg("ORG", (carrier, "BRU")),
+        seg("TVL", ("020326", "1000", "020326", "1230"), origin, destination, carrier, number),
+        seg("EQN", str(len(pnrs))),
+        *(s for pnr in pnrs for s in pnr),
+    ]
+    return interchange(
+        syntax=("IATA", "1"),
+        sender=carrier,
+        recipient="BEPIU",
+        prepared=sent,
+        control="SCOPE1",
+        group=None,
+        messages=[body],
+    ).encode("ascii")

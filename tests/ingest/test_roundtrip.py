@@ -18,6 +18,7 @@ from piu_lab.ingest.pipeline import ingest_paths
 from piu_lab.ingest.reader import read_message_file
 from piu_lab.store import open_store
 from piu_lab.synth import SynthConfig, generate, write_traffic
+from tests.factories import allow_all_journeys
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -26,6 +27,7 @@ def test_synth_ingest_store_round_trip(seed: int, tmp_path: Path) -> None:
     traffic = generate(config)
     write_traffic(traffic, tmp_path / "feed")
     with open_store(f"sqlite:///{tmp_path}/lab.sqlite3") as store:
+        allow_all_journeys(store)  # R-SCOPE-02: the day's intra-EU, rail, bus and sea journeys
         report = ingest_paths([tmp_path / "feed"], store=store, clock=FrozenClock(), replay=True)
         assert report.quarantined == 0
         assert report.stored == report.received

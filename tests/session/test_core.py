@@ -29,6 +29,7 @@ from piu_lab.lifecycle.requests import (
     record_authorisation,
 )
 from piu_lab.session import PERSONAL_DATA_METHODS, WORKFLOW_METHODS, resolve_user
+from tests.factories import scope_decision
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 DAY = date(2026, 3, 2)  # the synthetic traffic's first departure day
@@ -481,6 +482,10 @@ CALLS: dict[str, Any] = {
         )
     ),
     "open_urgent": lambda s, w: s.open_urgent(SEARCH["request"]),
+    "record_scope_decision": lambda s, w: s.record_scope_decision(
+        scope_decision(f"SCOPE-{w.folder.name}", routes=("BRU-MAD",))
+    ),
+    "revoke_scope_decision": lambda s, w: s.revoke_scope_decision(f"SCOPE-{w.folder.name}"),
 }
 CODES = [FP, VSSE, GRANTEE, DPO_CODE, HEAD_CODE, "PIU-S01", "PIU-D01", "APD-01", "COC-01"]
 

@@ -38,6 +38,7 @@ def test_empty_strings_and_nulls_stay_apart(store: Store) -> None:
             "initial_embarkation": ["", "BRU"],
             "transport_code": ["", ""],
             "message_id": ["", "X"],
+            "masked_at": pd.to_datetime([None, None]),
         }
     )
     with store.engine.begin() as conn:
@@ -77,6 +78,7 @@ def test_object_columns_of_python_values_are_accepted(store: Store) -> None:
             "initial_embarkation": [""],
             "transport_code": [""],
             "message_id": [""],
+            "masked_at": [None],
         }
     )
     person = empty_frame(schema.api_person)
