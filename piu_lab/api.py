@@ -14,23 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
 import pandas as pd
 
+from piu_lab import demo_loader as _demo_loader
 from piu_lab import session as _session
 from piu_lab import store as _store
 from piu_lab import synth as _synth
-from piu_lab.access import persist as _persist
-from piu_lab.access import seed as _seed
 from piu_lab.access.masking import MASKED
 from piu_lab.access.policy import AuthorityType, FieldGroup, Purpose
 from piu_lab.access.register import Service
 from piu_lab.audit import AuditLog as _AuditLog
 from piu_lab.clock import Clock, FrozenClock, SystemClock
 from piu_lab.criteria import Criterion, Finding, demo_criteria, lint, load_criterion
+from piu_lab.demo_loader import DemoResult
 from piu_lab.errors import (
     AccessDenied,
     AccessError,
@@ -82,7 +82,6 @@ from piu_lab.matching import (
 )
 from piu_lab.model import Sector
 from piu_lab.model.hits import HitKind, HitStatus, Listing, ListScope
-from piu_lab.session import demo as _demo
 
 __all__ = [
     "CHECKLIST",
@@ -206,21 +205,6 @@ class LabSummary:
     dialect: str
     schema_revision: str | None
     counts: dict[str, int]
-
-
-@dataclass(frozen=True, slots=True)
-class DemoResult:
-    """What ``Lab.load_demo`` generated, wrote and took in through the ingest."""
-
-    traffic: dict[str, int]
-    files: dict[str, int]
-    out_dir: Path
-    ingest: dict[str, object]
-    #: members in the staff register after seeding
-    staff: int
-    #: counts of the demo's pre-assessment (no personal data): sources, hits by kind and
-    #: service, planted travellers found, the synthetic review's outcome
-    screening: dict[str, object]
 
 
 def default_database_url() -> str:
@@ -485,78 +469,20 @@ class Lab:
         *,
         out_dir: Path,
         progress: Progress | None = None,
+        history_months: int = 0,
     ) -> DemoResult:
         """Generate synthetic traffic, write it as carriers send it (PNRGOV/PAXLST files in
-        ``out_dir``) and take it in through the real ingest, replaying the feed's own clock.
-
-        Loading twice stores nothing twice: the second run's messages are duplicates. The staff
-        register is seeded first, so that the head of unit records the demo's scope decision
-        before the traffic comes in (R-SCOPE-02: intra-EU, rail, bus and sea journeys).
-        """
-        traffic = _synth.generate(config, progress=progress)
-        files = _synth.write_traffic(traffic, out_dir, progress=progress)
-        self._store.write_carriers(traffic.carriers)
-        staff = self._seed_staff()
-        _demo.record_demo_scope(self._store, self.clock, config)
-        report = self.ingest(
-            [out_dir / "pnrgov", out_dir / "paxlst"], replay=True, progress=progress
-        )
-        return DemoResult(
-            traffic=traffic.summary(),
-            files=files,
-            out_dir=out_dir,
-            ingest=_ingest.summarise(report),
-            staff=staff,
-            screening=self._screen_demo(traffic, progress),
+        ``out_dir``), take it in through the real ingest (replaying the feed's own clock),
+        screen it and review it; with ``history_months``, first a small day per earlier month,
+        then one lifecycle run (see :mod:`piu_lab.demo_loader`). Loading twice stores nothing
+        twice: the second run's messages are duplicates."""
+        return _demo_loader.load_demo(
+            self, config, out_dir=out_dir, progress=progress, history_months=history_months
         )
 
     def _seed_staff(self) -> int:
-        """Seed the synthetic staff register (head, deputies, DPO, support staff, seconded
-        members of four services, a grantee, a lapsed clearance, the supervisors) when the
-        register is empty; returns the number of members (R-ACC-01..03)."""
-        if _persist.count_changes(self._store) == 0:
-            _persist.save_operations(
-                self._store, _seed.demo_operations(self.clock.now().date()), require_empty=True
-            )
-        return len(_persist.load_register(self._store).members)
-
-    def _screen_demo(
-        self, traffic: _synth.SynthTraffic, progress: Progress | None
-    ) -> dict[str, object]:
-        """Register the synthetic lists and the demo criteria (as the head of unit), screen the
-        demo days (R-PRE-01), review the hits against the ground truth (as the seconded
-        members) and count what happened; only counts leave the facade."""
-        sources = _demo.register_demo_sources(self._store, self.clock, traffic)
-        config = traffic.config
-        days = [config.start + timedelta(days=k) for k in range(config.days)]
-        summary = self.screen(days, progress=progress)
-        frame = _queries.hit_frame(self._store, self.clock.now())
-        truth = traffic.truth["watchlist_hits"]
-        planted = set(zip(truth["pnr_id"] + "/" + truth["pax_ref"], truth["entry_id"], strict=True))
-        listed = frame[frame["source_kind"] == "WATCHLIST"]
-        found = planted & set(zip(listed["group_key"], listed["entry_id"], strict=True))
-        reviewed = _demo.review_demo(self._store, self.clock, traffic)
-        decided = reviewed["validated"] + reviewed["rejected_false_positive"]
-        journeys = int(traffic.summary().get("journeys", 0))
-        return {
-            "lists": sources.lists,
-            "entries": sources.entries,
-            "criteria": sources.criteria,
-            "travellers": summary.travellers,
-            "hits": summary.hits_new,
-            "travellers_hit": int(frame["group_key"].nunique()),
-            "journeys_hit_pct": round(100 * frame["group_key"].nunique() / max(journeys, 1), 3),
-            "by_kind": summary.by_kind,
-            "by_service": summary.by_service,
-            "criteria_hits": int((frame["source_kind"] == "CRITERION").sum()),
-            "planted": len(planted),
-            "planted_found": len(found),
-            **reviewed,
-            "false_positive_pct": round(
-                100 * reviewed["rejected_false_positive"] / max(decided, 1), 1
-            ),
-            "seconds": summary.seconds,
-        }
+        """Seed the synthetic staff register when it is empty (R-ACC-01..03)."""
+        return _demo_loader.seed_staff(self._store, self.clock)
 
     def close(self) -> None:
         self._store.close()

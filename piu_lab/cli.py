@@ -189,6 +189,14 @@ def synth(days: int, scale: str, seed: int, out: Path, quiet: bool) -> None:
 @click.option(
     "--no-serve", is_flag=True, help="Build and fill the database, print a summary, exit."
 )
+@click.option(
+    "--history-months",
+    type=click.IntRange(0, 24),
+    default=8,
+    show_default=True,
+    help="Months of history before the main days (one small day per month), then one "
+    "lifecycle run: masked, kept and deleted data all exist (0: none).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def demo(
@@ -198,6 +206,7 @@ def demo(
     seed: int,
     start: datetime | None,
     out: Path | None,
+    history_months: int,
     no_serve: bool,
     as_json: bool,
     quiet: bool,
@@ -216,7 +225,9 @@ def demo(
     )
     folder = out if out is not None else _demo_folder(scale, seed)
     with api.open_lab(db) as lab, _progress(not quiet and not as_json) as progress:
-        result = lab.load_demo(config, out_dir=folder, progress=progress)
+        result = lab.load_demo(
+            config, out_dir=folder, progress=progress, history_months=history_months
+        )
         summary = lab.summary()
     if as_json:
         click.echo(
@@ -227,6 +238,8 @@ def demo(
                     "traffic": result.traffic,
                     "screening": result.screening,
                     "staff": result.staff,
+                    "history": result.history,
+                    "lifecycle": result.lifecycle,
                     "messages": str(folder),
                 }
             )
@@ -259,6 +272,17 @@ def demo(
             markup=False,
             highlight=False,
         )
+        if result.history.get("months"):
+            hi, lc = result.history, result.lifecycle
+            _out.print(
+                f"history: {hi['months']} earlier months, {hi['journeys']:,} journeys, "
+                f"{hi['validated']:,} hits validated; lifecycle (cjeu-2022): "
+                f"{lc['deleted_pnrs']:,} PNRs and {lc['deleted_passengers']:,} passengers "
+                f"deleted, {lc['kept_passengers']:,} kept with a retention basis, "
+                f"{lc['masked_pnrs']:,} PNRs masked into sealed storage",
+                markup=False,
+                highlight=False,
+            )
     if not no_serve:
         _err.print(
             "dashboards: none are built yet (they arrive with the views issue); "

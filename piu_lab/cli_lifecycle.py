@@ -92,6 +92,25 @@ def run(
     _say(f"  {summary.seconds:.2f} s, {rate}")
 
 
+@lifecycle.command("retain")
+@click.argument("pnr_id")
+@click.argument("pax_ref")
+@click.option("--kind", type=click.Choice(["case", "decision"]), required=True)
+@click.option("--reference", required=True, help="The case's or the decision's reference.")
+@click.option("--grounds", required=True, help="Why this passenger is kept.")
+@click.option("--as", "actor", metavar="CODE", required=True, help="Identification code.")
+@DB_OPTION
+def retain(
+    pnr_id: str, pax_ref: str, kind: str, reference: str, grounds: str, actor: str,
+    db: str | None,
+) -> None:  # fmt: skip
+    """Record a retention basis for one passenger (R-RET-03: the head of unit or a deputy)."""
+    with api.open_lab(db) as lab:
+        session = lab.session(actor, purpose="unit_management")
+        session.record_retention(pnr_id, pax_ref, kind=kind, reference=reference, grounds=grounds)
+    _say(f"passenger {pax_ref} of {pnr_id} kept beyond six months ({kind} {reference})")
+
+
 @lifecycle.command("runs")
 @DB_OPTION
 def runs(db: str | None) -> None:

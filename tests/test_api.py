@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -99,3 +99,25 @@ def test_load_demo_seeds_the_staff_register_once(tmp_path: Path) -> None:
         again = lab.load_demo(api.SynthConfig(seed=2), out_dir=tmp_path / "messages")
     assert first.staff >= 10
     assert again.staff == first.staff
+
+
+def test_load_demo_with_history_has_masked_kept_and_deleted_data(tmp_path: Path) -> None:
+    """Issue 7: the demo's history spans more than six months and goes through one lifecycle
+    run (R-RET-01..03): PNRs older than six months are deleted unless a passenger has a
+    validated hit, those kept are masked into sealed storage, the recent ones untouched."""
+    clock = api.FrozenClock(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    config = api.SynthConfig(seed=2, start=datetime(2026, 11, 23).date())
+    with api.open_lab(str(tmp_path / "lab.sqlite3"), clock=clock) as lab:
+        result = lab.load_demo(config, out_dir=tmp_path / "messages", history_months=7)
+        pnrs = lab._store.read_table("pnr")
+        runs = lab.lifecycle_runs()
+    assert result.history["months"] == 7
+    assert result.history["validated"] > 0
+    lc = result.lifecycle
+    assert lc["deleted_pnrs"] > 0
+    assert lc["kept_passengers"] > 0
+    assert lc["masked_pnrs"] == pnrs["masked_at"].notna().sum() > 0
+    recent = pnrs["first_received_at"] > clock.now() - timedelta(days=150)
+    assert pnrs.loc[recent, "masked_at"].isna().all()
+    assert len(runs) == 1
+    assert result.screening["criteria"] == 20

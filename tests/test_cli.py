@@ -64,6 +64,7 @@ def test_demo_no_serve_prints_a_populated_summary(
 ) -> None:
     db = tmp_path / "demo.sqlite3"
     argv = ["demo", "--no-serve", "--scale", "small", "--db", str(db), "--json"]
+    argv += ["--history-months", "0"]
     argv += ["--out", str(tmp_path / "messages")]
     code, out, _ = run(argv, capsys)
     assert code == 0
@@ -94,6 +95,8 @@ def test_demo_table_output_names_the_database(
     assert "passenger" in out
     assert "dashboards" in err
     assert any((tmp_path / "m" / "pnrgov").iterdir())
+    assert "history: 8 earlier months" in out  # then the lifecycle: masked, kept, deleted
+    assert "masked into sealed storage" in out
 
 
 def test_synth_writes_carrier_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,7 +52,7 @@ PERSONAL_DATA_METHODS = (
 WORKFLOW_METHODS = (
     "start_review", "decide_hit", "close_ocam_task", "record_follow_up", "register_watchlist",
     "register_criterion", "approve_criterion", "file_request", "record_authorisation",
-    "open_urgent", "record_scope_decision", "revoke_scope_decision",
+    "open_urgent", "record_scope_decision", "revoke_scope_decision", "record_retention",
 )  # fmt: skip
 
 

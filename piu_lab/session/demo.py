@@ -90,23 +90,28 @@ def record_demo_scope(store: Store, clock: Clock, config: SynthConfig) -> str:
     return decision.decision_id
 
 
-def register_demo_sources(store: Store, clock: Clock, traffic: SynthTraffic) -> DemoSources:
-    """The head of unit registers the five synthetic lists and the demo criteria."""
+def register_demo_sources(
+    store: Store, clock: Clock, traffic: SynthTraffic, *, criteria: bool = True
+) -> DemoSources:
+    """The head of unit registers the five synthetic lists (a new version of each when they
+    exist) and, unless ``criteria`` is False, the demo criteria."""
     head = open_session(store, clock, HEAD_CODE, purpose="unit_management")
     entries = 0
     lists = traffic.watchlists
     for list_id, info in DEMO_LISTS.items():
         made = head.register_watchlist(info, lists[lists["list_id"] == list_id])
         entries += made.entry_count
+    if not criteria:
+        return DemoSources(len(DEMO_LISTS), entries, 0)
     setter = open_session(store, clock, HEAD_CODE, purpose="criteria_analysis")
-    criteria = 0
+    registered = 0
     for criterion in demo_criteria():
         try:
             setter.register_criterion(criterion)
-            criteria += 1
+            registered += 1
         except InvalidRecord:
             continue  # not approvable on this day (outside its validity): left out, audited
-    return DemoSources(len(DEMO_LISTS), entries, criteria)
+    return DemoSources(len(DEMO_LISTS), entries, registered)
 
 
 def truth_hits(hits: pd.DataFrame, traffic: SynthTraffic) -> pd.Series:

@@ -33,6 +33,7 @@ from piu_lab.hits.routing import OUTCOME_LABEL
 from piu_lab.ingest.scope import ScopeDecision, is_decision_id
 from piu_lab.lifecycle import requests
 from piu_lab.lifecycle import scope as scope_register
+from piu_lab.lifecycle.retention import record_retention
 from piu_lab.model.hits import HitStatus
 from piu_lab.session.core import Call, SessionCore, rule_denial
 from piu_lab.store.reads import read_table
@@ -346,6 +347,25 @@ class Session(SessionCore):
         with self._scope_gate("revoke_scope_decision", decision_id, AuditAction.REVOKE) as call:
             scope_register.revoke_decision(self._store, decision_id, at=self._clock.now())
             call.record_count = 1
+
+    def record_retention(
+        self, pnr_id: str, pax_ref: str, *, kind: str, reference: str, grounds: str
+    ) -> None:
+        """Record a retention basis for one passenger (R-RET-03): a competent authority's
+        ``case`` or a ``decision``, so that the lifecycle keeps him, masked, beyond six months
+        (``REGISTER_SOURCE``: the head of unit or a deputy, under unit management). Validated
+        hits and their follow-ups count without this."""
+        with self._audited(
+            "record_retention",
+            Action.REGISTER_SOURCE,
+            Resource(ResourceKind.PNR),
+            (f"pnr:{pnr_id}",),
+            audit_action=AuditAction.DECIDE,
+        ) as call:
+            record_retention(self._store, pnr_id, pax_ref, kind=kind, reference=reference,
+                             grounds=grounds, actor=self.code, at=self._clock.now())  # fmt: skip
+            call.record_count = 1
+            call.detail["kind"] = kind
 
     def register_criterion(self, criterion: Criterion) -> bool:
         """Store a criterion version (``CHANGE_CRITERIA``: the head of unit, under criteria

@@ -273,9 +273,21 @@ def test_cli_lifecycle_run_dry_run_json_and_runs(
     doc = json.loads(out)
     assert doc["dry_run"]
     assert doc["deleted_pnrs"] == 1
+    code, out, _ = _main(["staff", "seed-demo", *db], capsys)
+    assert code == 0
+    retain = ["lifecycle", "retain", RICH, "1", "--kind", "case", "--reference", "PJF-7",
+              "--grounds", "a case of the federal police", *db]  # fmt: skip
+    assert _main([*retain, "--as", "FP-0233"], capsys)[0] == 10  # not the unit's management
+    code, out, _ = _main([*retain, "--as", "PIU-H01"], capsys)
+    assert code == 0
+    assert "kept beyond six months" in out
+    bad = ["lifecycle", "retain", RICH, "9", "--kind", "case", "--reference", "PJF-7",
+           "--grounds", "a case of the federal police", "--as", "PIU-H01", *db]  # fmt: skip
+    assert _main(bad, capsys)[0] == 5  # no such passenger
     code, out, err = _main(["lifecycle", "run", *db], capsys)
     assert code == 0
-    assert "deleted pnrs: 1" in out
+    assert "deleted passengers: 2" in out
+    assert "kept passengers: 1" in out
     assert "6 months" in err
     code, _, err = _main(["lifecycle", "run", "--now", "2999-01-01", *db], capsys)
     assert code == 2

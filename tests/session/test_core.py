@@ -486,6 +486,9 @@ CALLS: dict[str, Any] = {
         scope_decision(f"SCOPE-{w.folder.name}", routes=("BRU-MAD",))
     ),
     "revoke_scope_decision": lambda s, w: s.revoke_scope_decision(f"SCOPE-{w.folder.name}"),
+    "record_retention": lambda s, w: s.record_retention(
+        "ZZ:NOPE00", "1", kind="case", reference="PJF-1", grounds="a case of the federal police"
+    ),
 }
 CODES = [FP, VSSE, GRANTEE, DPO_CODE, HEAD_CODE, "PIU-S01", "PIU-D01", "APD-01", "COC-01"]
 
