@@ -157,7 +157,14 @@ def pseudonyms(values: pd.Series, key: bytes, column: str) -> pd.Series:
         digest = hmac.new(key, f"{column}\x1f{text}".encode(), hashlib.sha256).hexdigest()
         return PSEUDONYM_PREFIX + digest[:16]
 
-    return values.astype(object).map(one)
+    data = values.astype(object)
+    present = data.notna().to_numpy()
+    if not present.any():
+        return data
+    tokens = {v: one(v) for v in pd.unique(data[present])}  # each distinct value hashed once
+    out = data.copy()
+    out[present] = data[present].map(tokens).to_numpy()
+    return out
 
 
 def _blank(

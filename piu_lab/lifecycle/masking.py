@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Column, Connection, Date, DateTime, Integer, Table, and_, bindparam, select
+from sqlalchemy import Column, Connection, Date, DateTime, Integer, Table, select
 
 from piu_lab.access.masking import MASKED, masked_columns, pseudonym_domain, pseudonyms
 from piu_lab.lifecycle.sealing import DataKey, Unsealer, seal_payload
@@ -104,18 +104,6 @@ def _keys(table: Table, subject: str) -> list[str]:
     return [c.name for c in table.primary_key.columns if c.name != subject]
 
 
-def _new_values(frame: pd.DataFrame, table: str, spec: Mapping[str, str], key: bytes) -> None:
-    for column, kind in spec.items():
-        if kind == _Kind.PSEUDONYM:
-            frame[column] = pseudonyms(frame[column], key, pseudonym_domain(table, column))
-        elif kind == _Kind.TEXT:
-            frame[column] = MASKED
-        elif kind == _Kind.ZERO:
-            frame[column] = 0
-        else:
-            frame[column] = None
-
-
 def _mask_table(
     conn: Connection,
     table: Table,
@@ -132,7 +120,7 @@ def _mask_table(
     extra = [part_of] if part_of is not None and part_of not in [*keys, *columns] else []
     names = [subject, *keys, *columns, *extra]
     rows = conn.execute(select(*(table.c[n] for n in names)).where(table.c[subject].in_(ids)))
-    frame = pd.DataFrame.from_records(rows.all(), columns=names)
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=names)
     if frame.empty:
         return 0, 0
     parts = (
@@ -147,22 +135,47 @@ def _mask_table(
         entry = tables.setdefault(table.name, {"columns": head, "rows": []})
         entry["rows"].append(record)
     values = int(frame[columns].notna().to_numpy().sum())
-    _new_values(frame, table.name, spec, key)
-    match = and_(*(table.c[k] == bindparam(f"k_{k}") for k in [subject, *keys]))
-    stmt = table.update().where(match).values({c: bindparam(c) for c in columns})
-    params = [
-        {
-            **{f"k_{k}": v for k, v in zip([subject, *keys], rec[: len(keys) + 1], strict=True)},
-            **dict(zip(columns, rec[len(keys) + 1 :], strict=True)),
-        }
-        for rec in frame[[subject, *keys, *columns]]
-        .astype(object)
-        .where(frame[[subject, *keys, *columns]].notna(), None)
-        .to_numpy()
-        .tolist()
-    ]
-    conn.execute(stmt, params)
+    _overwrite(conn, table, spec, subject, keys, ids, frame, key)
     return len(frame), values
+
+
+def _overwrite(
+    conn: Connection,
+    table: Table,
+    spec: Mapping[str, str],
+    subject: str,
+    keys: Sequence[str],
+    ids: Sequence[str],
+    frame: pd.DataFrame,
+    key: bytes,
+) -> None:
+    """Write what masking leaves: the constant columns in one set-based statement, the
+    pseudonyms row by row (driver-level ``executemany``, only rows that hold a value)."""
+    constant = {c: k for c, k in spec.items() if k != _Kind.PSEUDONYM}
+    if constant:
+        fill = {c: (MASKED if k == _Kind.TEXT else 0 if k == _Kind.ZERO else None)
+                for c, k in constant.items()}  # fmt: skip
+        conn.execute(table.update().where(table.c[subject].in_(ids)).values(fill))
+    varying = [c for c, k in spec.items() if k == _Kind.PSEUDONYM]
+    if not varying:
+        return
+    held = frame[varying].notna().any(axis=1).to_numpy()
+    if not held.any():
+        return
+    rows = frame[held].copy()
+    for column in varying:
+        rows[column] = pseudonyms(rows[column], key, pseudonym_domain(table.name, column))
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"UPDATE {quote(table.name)} SET "
+        + ", ".join(f"{quote(c)} = {mark}" for c in varying)
+        + " WHERE "
+        + " AND ".join(f"{quote(k)} = {mark}" for k in [subject, *keys])
+    )
+    ordered = rows[[*varying, subject, *keys]].astype(object)
+    params = ordered.where(ordered.notna(), None).to_numpy().tolist()
+    conn.exec_driver_sql(sql, [tuple(p) for p in params])
 
 
 def _seal(

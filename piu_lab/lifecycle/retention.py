@@ -14,11 +14,12 @@ Five years after registration everything goes, basis or not (R-RET-01).
 Deleting is complete: a PNR is deleted with every row that hangs from it (versions, passengers,
 documents, segments, contacts, payments, hits and their history, notifications, outbox, OCAM
 tasks, follow-ups, the false-positive memory, the assessment marks, sealed values, retention
-decisions), through the foreign keys' ``ON DELETE CASCADE``. A passenger deleted from a PNR
-that is kept takes his own rows, his contacts and history lines, his hits, their
-false-positive memory and notifications, and his sealed values. API persons go unless they are
-a kept passenger (same booking reference and surname). Free pages are dealt with by the run
-(:mod:`.run`): SQLite's ``secure_delete`` and a WAL checkpoint, PostgreSQL's ``VACUUM``.
+decisions): every table with a foreign-key path to it, children first (:mod:`.cascade`).
+A passenger deleted from a PNR that is kept takes his own rows, his contacts and history
+lines, his hits, their false-positive memory and notifications, and his sealed values. API
+persons go unless they are a kept passenger (same booking reference and surname). Free pages
+are dealt with by the run (:mod:`.run`): SQLite's ``secure_delete`` and a WAL checkpoint,
+PostgreSQL's ``VACUUM``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlalchemy import Connection, and_, delete, func, select, tuple_
 
 from piu_lab.access.masking import is_pseudonym, pseudonyms
 from piu_lab.errors import InvalidRecord
+from piu_lab.lifecycle.cascade import delete_family
 from piu_lab.model.hits import HitStatus
 from piu_lab.store import Store, schema
 from piu_lab.store.frames import naive_utc
@@ -169,8 +171,7 @@ def delete_pnrs(conn: Connection, pnr_ids: Sequence[str]) -> int:
     """Delete whole PNRs and everything that hangs from them (cascade); how many went."""
     if not pnr_ids:
         return 0
-    pnr = schema.pnr
-    return int(conn.execute(delete(pnr).where(pnr.c.pnr_id.in_(pnr_ids))).rowcount or 0)
+    return delete_family(conn, schema.pnr, ["pnr_id"], list(pnr_ids))
 
 
 def delete_passengers(conn: Connection, pairs: Sequence[tuple[str, str]]) -> int:
@@ -180,7 +181,16 @@ def delete_passengers(conn: Connection, pairs: Sequence[tuple[str, str]]) -> int
     Returns how many passengers (distinct pairs) went."""
     if not pairs:
         return 0
-    keys = list(pairs)
+    for start in range(0, len(pairs), _CHUNK):
+        _delete_passengers(conn, list(pairs[start : start + _CHUNK]))
+    return len(set(pairs))
+
+
+#: Pairs per statement (two parameters each: under PostgreSQL's 65,535 and SQLite's limits).
+_CHUNK = 5_000
+
+
+def _delete_passengers(conn: Connection, keys: list[tuple[str, str]]) -> None:
     hits = [
         h
         for (h,) in conn.execute(
@@ -190,7 +200,7 @@ def delete_passengers(conn: Connection, pairs: Sequence[tuple[str, str]]) -> int
     if hits:
         conn.execute(delete(fp_memory).where(fp_memory.c.hit_id.in_(hits)))
         conn.execute(delete(notification).where(notification.c.hit_id.in_(hits)))
-        conn.execute(delete(hit).where(hit.c.hit_id.in_(hits)))
+        delete_family(conn, hit, ["hit_id"], hits)
     for table in (schema.contact, schema.history):
         conn.execute(delete(table).where(tuple_(table.c.pnr_id, table.c.pax_ref).in_(keys)))
     conn.execute(delete(sealed_pnr).where(tuple_(sealed_pnr.c.pnr_id, sealed_pnr.c.part).in_(keys)))
@@ -199,17 +209,14 @@ def delete_passengers(conn: Connection, pairs: Sequence[tuple[str, str]]) -> int
             tuple_(retention_decision.c.pnr_id, retention_decision.c.pax_ref).in_(keys)
         )
     )
-    passenger = schema.passenger
-    conn.execute(delete(passenger).where(tuple_(passenger.c.pnr_id, passenger.c.pax_ref).in_(keys)))
-    return len(set(keys))
+    delete_family(conn, schema.passenger, ["pnr_id", "pax_ref"], keys)
 
 
 def delete_manifests(conn: Connection, manifest_ids: Sequence[str]) -> int:
     """Delete whole API manifests (legs, persons, documents, sealed values: cascade)."""
     if not manifest_ids:
         return 0
-    api = schema.api_manifest
-    return int(conn.execute(delete(api).where(api.c.manifest_id.in_(manifest_ids))).rowcount or 0)
+    return delete_family(conn, schema.api_manifest, ["manifest_id"], list(manifest_ids))
 
 
 def _token(values: pd.Series, key: bytes) -> pd.Series:
@@ -236,7 +243,8 @@ def delete_manifest_persons(
             person.c.manifest_id, person.c.person_no, person.c.record_locator, person.c.surname
         ).where(person.c.manifest_id.in_(manifest_ids))
     ).all()
-    frame = pd.DataFrame(rows, columns=["manifest_id", "person_no", "record_locator", "surname"])
+    names = ["manifest_id", "person_no", "record_locator", "surname"]
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=names)
     if frame.empty:
         return 0, delete_manifests(conn, manifest_ids)
     frame["token"] = _token(frame["surname"], key)
@@ -247,24 +255,27 @@ def delete_manifest_persons(
         (loc, tok) in wanted
         for loc, tok in zip(frame["record_locator"], frame["token"], strict=True)
     ]
-    gone = frame[~pd.Series(keep, index=frame.index)]
-    pairs = list(zip(gone["manifest_id"], gone["person_no"].astype(int), strict=True))
-    if pairs:
-        conn.execute(
-            delete(sealed_api).where(
-                tuple_(sealed_api.c.manifest_id, sealed_api.c.part).in_(
-                    [(m, str(n)) for m, n in pairs]
-                )
-            )
+    kept_rows = frame[pd.Series(keep, index=frame.index)]
+    kept_pairs = list(
+        zip(kept_rows["manifest_id"], kept_rows["person_no"].astype(int), strict=True)
+    )
+    # Delete everyone of the batch but the kept (few): no parameter per deleted person, so a
+    # batch of any size stays under the drivers' parameter limits.
+    document = schema.api_document
+    gone_api = delete(sealed_api).where(sealed_api.c.manifest_id.in_(manifest_ids))
+    gone_doc = delete(document).where(document.c.manifest_id.in_(manifest_ids))
+    gone = delete(person).where(person.c.manifest_id.in_(manifest_ids))
+    if kept_pairs:
+        parts = [(m, str(n)) for m, n in kept_pairs]
+        gone_api = gone_api.where(tuple_(sealed_api.c.manifest_id, sealed_api.c.part).not_in(parts))
+        gone_doc = gone_doc.where(
+            tuple_(document.c.manifest_id, document.c.person_no).not_in(kept_pairs)
         )
-        conn.execute(
-            delete(person).where(tuple_(person.c.manifest_id, person.c.person_no).in_(pairs))
-        )
-    left = {
-        m
-        for (m,) in conn.execute(
-            select(person.c.manifest_id).where(person.c.manifest_id.in_(manifest_ids)).distinct()
-        ).all()
-    }
+        gone = gone.where(tuple_(person.c.manifest_id, person.c.person_no).not_in(kept_pairs))
+    for statement in (gone_api, gone_doc, gone):  # children first (see .cascade)
+        conn.execute(statement)
+    left = {m for (m,) in conn.execute(
+        select(person.c.manifest_id).where(person.c.manifest_id.in_(manifest_ids)).distinct()
+    ).all()}  # fmt: skip
     empty = [m for m in manifest_ids if m not in left]
-    return len(pairs), delete_manifests(conn, empty)
+    return len(frame) - len(kept_pairs), delete_manifests(conn, empty)

@@ -27,7 +27,7 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -130,6 +130,25 @@ def _batches(ids: Sequence[str], size: int) -> list[Sequence[str]]:
     return [ids[k : k + size] for k in range(0, len(ids), size)]
 
 
+@contextlib.contextmanager
+def _foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """On SQLite, this connection's per-row foreign-key checks off while it deletes families
+    explicitly (:mod:`.cascade`): about 1.7 times faster, and nothing is left behind because
+    every dependent table is deleted by name. The pragma works only outside a transaction,
+    hence on the driver's connection before ``BEGIN``; it is back on before the connection
+    returns to the pool. Other connections keep their checks."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
 class _Runner:
     def __init__(
         self, store: Store, now: datetime, profile: Profile, dry_run: bool, batch: int
@@ -160,7 +179,11 @@ class _Runner:
             if self.dry is not None:
                 work(self.dry, chunk)
             else:
-                with self.store.engine.begin() as conn:
+                with (
+                    self.store.engine.connect() as conn,
+                    _foreign_keys_off(conn),
+                    conn.begin(),
+                ):
                     work(conn, chunk)
             done += len(chunk)
             if progress is not None:
@@ -192,7 +215,7 @@ class _Runner:
         rows = conn.execute(
             select(x.c.pnr_id, x.c.pax_ref).where(x.c.pnr_id.in_(ids)).distinct()
         ).all()
-        everyone = pd.DataFrame(rows, columns=["pnr_id", "pax_ref"])
+        everyone = pd.DataFrame([tuple(r) for r in rows], columns=["pnr_id", "pax_ref"])
         kept = set(zip(basis["pnr_id"], basis["pax_ref"], strict=True))
         is_kept = [
             (p, r) in kept for p, r in zip(everyone["pnr_id"], everyone["pax_ref"], strict=True)

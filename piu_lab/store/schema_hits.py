@@ -159,6 +159,7 @@ hit = _table(
     _utc("created_at"),
     _utc("deadline_at"),
     _pnr_fk(),
+    Index(None, "pnr_id"),  # the cascade from pnr looks rows up by it (revision 0007)
     Index(None, "group_key"),
     Index(None, "service"),
     Index(None, "source_key", "person_key"),
@@ -192,6 +193,7 @@ notification = Table(
     _nullable_text("hit_id"),
     Column("detail", Text, nullable=False),
     _pnr_fk(),
+    Index(None, "pnr_id"),  # the cascade from pnr looks rows up by it (revision 0007)
     Index(None, "recipient"),
 )
 
@@ -206,6 +208,7 @@ outbox = Table(
     Column("payload", Text, nullable=False),
     _utc("delivered_at", nullable=True),
     _pnr_fk(),
+    Index(None, "pnr_id"),  # the cascade from pnr looks rows up by it (revision 0007)
 )
 
 #: A validated hit from the common FTF database must reach OCAM (R-PRE-07).
@@ -220,6 +223,7 @@ ocam_task = Table(
     _nullable_text("closed_by"),
     _hit_fk(),
     _pnr_fk(),
+    Index(None, "pnr_id"),  # the cascade from pnr looks rows up by it (revision 0007)
 )
 
 #: What the service did with a validated hit ("suite utile"), append-only.
@@ -245,6 +249,7 @@ fp_memory = Table(
     _text("hit_id"),
     _utc("created_at"),
     _pnr_fk(),
+    Index(None, "pnr_id"),  # the cascade from pnr looks rows up by it (revision 0007)
 )
 
 #: Parent-first order.

@@ -132,8 +132,19 @@ def upgrade() -> None:
     op.add_column("pnr", sa.Column("masked_at", sa.DateTime(), nullable=True))
     op.create_index(op.f("ix_pnr_first_received_at"), "pnr", ["first_received_at"], unique=False)
 
+    op.create_index(op.f("ix_hit_pnr_id"), "hit", ["pnr_id"], unique=False)
+    op.create_index(op.f("ix_notification_pnr_id"), "notification", ["pnr_id"], unique=False)
+    op.create_index(op.f("ix_outbox_pnr_id"), "outbox", ["pnr_id"], unique=False)
+    op.create_index(op.f("ix_ocam_task_pnr_id"), "ocam_task", ["pnr_id"], unique=False)
+    op.create_index(op.f("ix_fp_memory_pnr_id"), "fp_memory", ["pnr_id"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_hit_pnr_id"), table_name="hit")
+    op.drop_index(op.f("ix_notification_pnr_id"), table_name="notification")
+    op.drop_index(op.f("ix_outbox_pnr_id"), table_name="outbox")
+    op.drop_index(op.f("ix_ocam_task_pnr_id"), table_name="ocam_task")
+    op.drop_index(op.f("ix_fp_memory_pnr_id"), table_name="fp_memory")
     op.drop_index(op.f("ix_pnr_first_received_at"), table_name="pnr")
     op.drop_column("pnr", "masked_at")
     op.drop_index(op.f("ix_api_manifest_received_at"), table_name="api_manifest")
