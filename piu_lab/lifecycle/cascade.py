@@ -4,7 +4,9 @@ row that hangs from them through foreign keys, whatever the depth (R-RET-01: com
 The schema's foreign keys all say ``ON DELETE CASCADE``, so deleting the root alone is correct;
 but a cascade fires per deleted row, per child table. Deleting each dependent table with one
 statement, deepest first, does the same work set-wise, and lets the SQLite run switch the
-per-row foreign-key checks off for its own connection (:mod:`.run`), about 1.7 times faster.
+per-row foreign-key checks off for its own connection (:mod:`.run`), about 1.6 times faster than
+the cascade. On PostgreSQL the cascade was measured faster than explicit deletes, so there the
+root alone is deleted and the ``ON DELETE CASCADE`` keys do the rest.
 Which tables depend on which is read from the schema's metadata, so a table added later with a
 foreign key to a PNR table is deleted with it without anyone remembering to: a test checks that
 no row is ever left without its parent.
@@ -53,9 +55,12 @@ def delete_family(
     """Delete the ``root`` rows whose ``columns`` take one of ``keys`` (values, or tuples for
     several columns) and every row that depends on them; how many root rows went."""
     gone = 0
+    explicit = conn.dialect.name == "sqlite"
     for start in range(0, len(keys), CHUNK):
         chunk = list(keys[start : start + CHUNK])
-        for table, fk in descendants(root):
+        # PostgreSQL's cascade (an index probe per row and child table) measured faster than
+        # one statement per child table there: the root alone, the foreign keys do the rest.
+        for table, fk in descendants(root) if explicit else ():
             if all(c in table.c for c in columns):
                 where = _match(table, columns, chunk)
             else:

@@ -77,8 +77,10 @@ def retention_basis(conn: Connection, pnr_ids: Sequence[str]) -> pd.DataFrame:
     retention decision (``<kind>:<reference>``). One row per basis."""
     if not pnr_ids:
         return pd.DataFrame(columns=["pnr_id", "pax_ref", "basis"])
+    mine = select(hit.c.hit_id).where(hit.c.pnr_id.in_(pnr_ids))
     last = (
         select(hit_event.c.hit_id, func.max(hit_event.c.seq).label("seq"))
+        .where(hit_event.c.hit_id.in_(mine))
         .group_by(hit_event.c.hit_id)
         .subquery()
     )

@@ -160,6 +160,9 @@ class _Runner:
         self.key = pseudonym_key()
         self.data_key = new_data_key(public_key(), naive_utc(now))
         self.six, self.five = due_dates(now)
+        #: PNRs kept at six months under cjeu-2022, masked after the deletions (a stopped
+        #: run leaves them unmasked and due: the next run finds and masks them)
+        self.kept: list[str] = []
         #: a dry run works in one transaction, rolled back at the end (exact counts)
         self.dry: Connection | None = None
 
@@ -198,11 +201,16 @@ class _Runner:
         self.add(deleted_manifests_5y=retention.delete_manifests(conn, ids))
 
     def six_months(self, conn: Connection, ids: Sequence[str]) -> None:
+        """Delete the passengers without a basis (``cjeu-2022``; the kept PNRs are masked
+        together afterwards, in full batches) or mask every PNR (``directive-2016``)."""
         self.add(journeys=_journeys(conn, ids))
-        to_mask = list(ids)
         if self.profile is Profile.CJEU_2022:
-            to_mask = self._retain(conn, ids)
-        done = masking.mask_pnrs(conn, to_mask, self.data_key, self.key, self.now)
+            self.kept.extend(self._retain(conn, ids))
+        else:
+            self.mask(conn, ids)
+
+    def mask(self, conn: Connection, ids: Sequence[str]) -> None:
+        done = masking.mask_pnrs(conn, ids, self.data_key, self.key, self.now)
         self.add(
             masked_pnrs=done.subjects, masked_values=done.values, sealed_parts=done.sealed_parts
         )
@@ -311,6 +319,7 @@ def run_lifecycle(
         runner.each("delete (5 years)", old, runner.five_years, progress)
         runner.each("delete API (5 years)", old_api, runner.five_years_api, progress)
         runner.each("retain and mask (6 months)", due, runner.six_months, progress)
+        runner.each("mask the kept (6 months)", runner.kept, runner.mask, progress)
         runner.each("API (6 months)", due_api, runner.six_months_api, progress)
     changed = bool(old or old_api or due or due_api)
     if changed and not dry_run:
