@@ -24,6 +24,7 @@ from piu_lab import demo_loader as _demo_loader
 from piu_lab import session as _session
 from piu_lab import store as _store
 from piu_lab import synth as _synth
+from piu_lab import views_data as _views
 from piu_lab.access.masking import MASKED
 from piu_lab.access.policy import AuthorityType, FieldGroup, Purpose
 from piu_lab.access.register import Service
@@ -67,6 +68,7 @@ from piu_lab.ingest.report import report_json
 from piu_lab.ingest.scope import ScopeDecision
 from piu_lab.lifecycle import run as _lifecycle
 from piu_lab.lifecycle import scope as _scope
+from piu_lab.lifecycle.requests import Authorisation, Authority, SearchRequest
 from piu_lab.lifecycle.retention import Profile as RetentionProfile
 from piu_lab.lifecycle.run import LifecycleSummary
 from piu_lab.matching import (
@@ -82,6 +84,7 @@ from piu_lab.matching import (
 )
 from piu_lab.model import Sector
 from piu_lab.model.hits import HitKind, HitStatus, Listing, ListScope
+from piu_lab.views_data import AuditChain, Situation
 
 __all__ = [
     "CHECKLIST",
@@ -91,8 +94,11 @@ __all__ = [
     "OUTCOME_LABEL",
     "AccessDenied",
     "AccessError",
+    "AuditChain",
     "AuditChainBroken",
     "AuditError",
+    "Authorisation",
+    "Authority",
     "AuthorityType",
     "Clock",
     "ConfigurationError",
@@ -130,9 +136,11 @@ __all__ = [
     "ScopeError",
     "ScreeningSummary",
     "SearchPage",
+    "SearchRequest",
     "Sector",
     "Service",
     "Session",
+    "Situation",
     "StoreError",
     "SynthConfig",
     "SynthError",
@@ -431,6 +439,20 @@ class Lab:
             rule_id="R-RET-02",
             detail=masked,
         )
+
+    # -- counts for the views (no personal data; see :mod:`piu_lab.views_data`) -------------
+
+    def situation(self, first: date | None = None, last: date | None = None) -> Situation:
+        """Volumes, carrier coverage and push timeliness, open hits and deadlines (counts)."""
+        return _views.situation(self._store, self.clock, first, last)
+
+    def staff_expiries(self, within_days: int = 180) -> pd.DataFrame:
+        """Clearances, secondments and grants ending within ``within_days`` (codes, no names)."""
+        return _views.staff_expiries(self._store, self.clock, within_days)
+
+    def audit_chain(self) -> AuditChain:
+        """Verify the audit log (R-LOG-02): intact, or where and how it broke."""
+        return _views.audit_chain(self._store, self.clock)
 
     def lifecycle_runs(self) -> pd.DataFrame:
         """Every recorded lifecycle run: when, as of, profile, actor and its counts."""

@@ -33,6 +33,7 @@ from piu_lab.cli_hits import criteria, hits, screen, watchlist
 from piu_lab.cli_lifecycle import lifecycle
 from piu_lab.cli_requests import requests_group
 from piu_lab.cli_scope import scope
+from piu_lab.cli_serve import DEMO_USER, serve, serve_dashboards
 from piu_lab.cli_staff import staff
 from piu_lab.store import open_store
 from piu_lab.store.roles import grant_application_role
@@ -190,6 +191,15 @@ def synth(days: int, scale: str, seed: int, out: Path, quiet: bool) -> None:
     "--no-serve", is_flag=True, help="Build and fill the database, print a summary, exit."
 )
 @click.option(
+    "--user",
+    metavar="CODE",
+    default=None,
+    help=f"Identity the dashboards are served as (default: $PIU_LAB_USER, else "
+    f"$JUPYTERHUB_USER, else {DEMO_USER}, the demo's seconded member of the federal police).",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True,
+              help="Port of the dashboards on 127.0.0.1.")  # fmt: skip
+@click.option(
     "--history-months",
     type=click.IntRange(0, 24),
     default=8,
@@ -208,6 +218,8 @@ def demo(
     out: Path | None,
     history_months: int,
     no_serve: bool,
+    user: str | None,
+    port: int,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -283,11 +295,15 @@ def demo(
                 markup=False,
                 highlight=False,
             )
-    if not no_serve:
-        _err.print(
-            "dashboards: none are built yet (they arrive with the views issue); "
-            "the database above is ready for them."
-        )
+    if not no_serve:  # then serve the dashboards on it until Ctrl-C (piu-lab serve)
+        served = user or os.environ.get("PIU_LAB_USER") or os.environ.get("JUPYTERHUB_USER")
+        served = served or DEMO_USER
+        again = f"piu-lab serve{f' --db {db}' if db else ''} --user CODE --port {port + 1}"
+        _err.print(f"serving the dashboards as {served}; as another identity: {again}",
+                   markup=False, highlight=False)  # fmt: skip
+        code = serve_dashboards(db, user=served, port=port)
+        if code:
+            sys.exit(code)
 
 
 def _demo_folder(scale: str, seed: int) -> Path:
@@ -402,6 +418,7 @@ cli.add_command(hits)
 cli.add_command(requests_group)
 cli.add_command(scope)
 cli.add_command(lifecycle)
+cli.add_command(serve)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -95,10 +95,16 @@ def _take_in(
 
 
 def _screen(
-    lab: LabLike, traffic: _synth.SynthTraffic, progress: Progress | None, *, criteria: bool
+    lab: LabLike,
+    traffic: _synth.SynthTraffic,
+    progress: Progress | None,
+    *,
+    criteria: bool,
+    leave_open: int = 0,
 ) -> dict[str, object]:
     """Register the traffic's lists (and the demo criteria), screen its days, review the hits
-    against the ground truth (as the seconded members) and count; only counts leave."""
+    against the ground truth (as the seconded members, leaving ``leave_open``
+    passenger-journeys per service for a person) and count; only counts leave."""
     store, clock = lab._store, lab.clock
     sources = _demo.register_demo_sources(store, clock, traffic, criteria=criteria)
     config = traffic.config
@@ -110,7 +116,7 @@ def _screen(
     planted = set(zip(truth["pnr_id"] + "/" + truth["pax_ref"], truth["entry_id"], strict=True))
     listed = frame[frame["source_kind"] == "WATCHLIST"]
     found = planted & set(zip(listed["group_key"], listed["entry_id"], strict=True))
-    reviewed = _demo.review_demo(store, clock, traffic)
+    reviewed = _demo.review_demo(store, clock, traffic, leave_open=leave_open)
     decided = reviewed["validated"] + reviewed["rejected_false_positive"]
     journeys = int(traffic.summary().get("journeys", 0))
     return {
@@ -170,7 +176,9 @@ def load_demo(
         history["pnr_versions"] += report.pnr_versions
         history["validated"] += int(screened["validated"])  # type: ignore[call-overload]
     traffic, files, report = _take_in(lab, config, out_dir, progress)
-    screening = _screen(lab, traffic, progress, criteria=history_months == 0)
+    screening = _screen(
+        lab, traffic, progress, criteria=history_months == 0, leave_open=_demo.LEFT_FOR_REVIEW
+    )
     if history_months:
         screening["criteria"] = criteria  # registered with the first month of history
     lifecycle = lab.run_lifecycle(progress=progress).counts() if history_months else {}

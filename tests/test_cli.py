@@ -6,22 +6,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from piu_lab import __version__
-from piu_lab.cli import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli_run import run
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,7 +21,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert __version__ in out
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["synth"], ["demo"], ["ingest"]])
+@pytest.mark.parametrize("command", [[], ["init"], ["synth"], ["demo"], ["ingest"], ["serve"]])
 def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run([*command, "--help"], capsys)
     assert code == 0
@@ -83,8 +74,25 @@ def test_demo_no_serve_prints_a_populated_summary(
 
 
 def test_demo_table_output_names_the_database(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from piu_lab import cli_serve
+
+    served: list[dict[str, str]] = []
+
+    def fake_voila(
+        command: list[str], env: dict[str, str], port: int, on_ready: Any, **kw: Any
+    ) -> int:
+        served.append(env)
+        on_ready()
+        return 0
+
+    monkeypatch.setattr(cli_serve, "run_voila", fake_voila)
+    monkeypatch.delenv("PIU_LAB_USER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    (tmp_path / "dash").mkdir()
+    (tmp_path / "dash" / "hit_review.ipynb").write_text("{}")
+    monkeypatch.setenv("PIU_LAB_DASHBOARDS", str(tmp_path / "dash"))
     db = tmp_path / "demo.sqlite3"
     code, out, err = run(
         ["demo", "--scale", "small", "--db", str(db), "--quiet", "--out", str(tmp_path / "m")],
@@ -93,7 +101,11 @@ def test_demo_table_output_names_the_database(
     assert code == 0
     assert "demo.sqlite3" in out
     assert "passenger" in out
-    assert "dashboards" in err
+    # then it serves the dashboards on that database, as the demo's seconded member
+    assert "serving the dashboards as FP-0233" in err
+    assert "/voila/render/hit_review.ipynb?token=" in out
+    assert served[0]["PIU_LAB_USER"] == "FP-0233"
+    assert served[0]["PIU_LAB_DB"].endswith("demo.sqlite3")
     assert any((tmp_path / "m" / "pnrgov").iterdir())
     assert "history: 8 earlier months" in out  # then the lifecycle: masked, kept, deleted
     assert "masked into sealed storage" in out

@@ -10,22 +10,13 @@ import pytest
 import yaml
 
 from piu_lab.cli import main
+from tests.cli_run import run
 
 DEMO_FOLDER = Path(__file__).resolve().parents[1] / "piu_lab" / "criteria" / "data" / "demo"
 CHECKS = [
     "--check", "same_person=yes", "--check", "reasonable_suspicion=yes",
     "--check", "not_discriminatory=yes", "--check", "data_reliable=yes",
 ]  # fmt: skip
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ The synthetic review knows the ground truth (which travellers were planted on wh
 or criterion): a planted hit is validated, every other hit rejected as a false positive. Hits of
 services without a seconded member in the demo register (local police, OCAM) stay open unless a
 common decision carries over to them, as they would in a unit that has nobody on duty there.
+On the main days the review leaves the first passenger-journey of each reviewing service open
+(``LEFT_FOR_REVIEW``), so that the workbench opens on a queue with work in it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from piu_lab.store import Store
 from piu_lab.synth import SynthConfig, SynthTraffic
 
 __all__ = [
+    "LEFT_FOR_REVIEW",
     "REVIEWERS",
     "DemoSources",
     "demo_scope_decision",
@@ -49,6 +52,9 @@ REVIEWERS = {
     "military_intelligence": "SGRS-071",
     "customs": "DOU-0558",
 }
+
+#: Passenger-journeys per reviewing service the main days' review leaves open for a person.
+LEFT_FOR_REVIEW = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,15 +132,26 @@ def truth_hits(hits: pd.DataFrame, traffic: SynthTraffic) -> pd.Series:
     return by_list | by_criterion
 
 
-def review_demo(store: Store, clock: Clock, traffic: SynthTraffic) -> dict[str, int]:
-    """Each service's seconded member decides its open hits against the ground truth."""
+def _left_open(frame: pd.DataFrame, per_service: int) -> set[str]:
+    """The first ``per_service`` passenger-journeys (by group key) of each reviewing service."""
+    reviewed = frame[frame["service"].isin(list(REVIEWERS))]
+    firsts = reviewed.sort_values("group_key").groupby("service")["group_key"].unique()
+    return {str(key) for keys in firsts for key in list(keys)[:per_service]}
+
+
+def review_demo(
+    store: Store, clock: Clock, traffic: SynthTraffic, *, leave_open: int = 0
+) -> dict[str, int]:
+    """Each service's seconded member decides its open hits against the ground truth, except
+    the hits of ``leave_open`` passenger-journeys per service, left for a person."""
     frame = queries.hit_frame(store, clock.now(), status=("NEW", "IN_REVIEW"))
     true = truth_hits(frame, traffic)
+    kept = _left_open(frame, leave_open) if leave_open else set()
     counts = {"validated": 0, "rejected_false_positive": 0}
     sessions = {}
     for row, is_true in zip(frame.itertuples(index=False), true, strict=True):
         code = REVIEWERS.get(str(row.service))
-        if code is None:
+        if code is None or str(row.group_key) in kept:
             continue
         if code not in sessions:
             sessions[code] = open_session(store, clock, code, purpose="pre_assessment")

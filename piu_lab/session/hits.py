@@ -169,7 +169,10 @@ class Session(SessionCore):
             match = entries[entries["source_entry"] == row["entry_id"]]
             entry = dict(match.iloc[0]) if len(match) else {}
         else:
-            parsed = json.loads(str(row["evidence"]))
+            try:
+                parsed = json.loads(str(row["evidence"]))
+            except ValueError:  # masked in the table by the lifecycle (R-RET-02): no conditions
+                parsed = None
             fired = tuple(parsed) if isinstance(parsed, list) else ()
         masked = any(o.kind.value == "mask" for o in decision.obligations)
         if masked:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from piu_lab.cli import main
 from piu_lab.synth import SynthConfig, generate, write_traffic
+from tests.cli_run import run
 
 
 @pytest.fixture(scope="module")
@@ -16,16 +16,6 @@ def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("feed")
     write_traffic(generate(SynthConfig(seed=9)), out)
     return out
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_dry_run_json_documents_every_message(

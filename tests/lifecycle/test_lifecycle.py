@@ -26,6 +26,7 @@ from piu_lab.store import Store, metadata, open_store, schema
 from piu_lab.store.schema_hits import follow_up, hit, hit_event
 from piu_lab.store.schema_lifecycle import retention_decision, sealed_pnr
 from tests import factories as f
+from tests.cli_run import run
 
 T0 = f.rich_pnr().received_at  # 2026-02-28 07:00 UTC
 SIX = datetime(2026, 8, 28, 7, 0, tzinfo=UTC)  # T0 + 6 months
@@ -286,18 +287,6 @@ def _wal(path: Path) -> bytes:
     return wal.read_bytes() if wal.exists() else b""
 
 
-def _main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from piu_lab.cli import main
-
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as stop:
-        code = int(stop.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_cli_lifecycle_run_dry_run_json_and_runs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -305,38 +294,38 @@ def test_cli_lifecycle_run_dry_run_json_and_runs(
     db = ["--db", f"sqlite:///{tmp_path}/lab.sqlite3"]
     with open_store(db[1]) as store:
         store.write_pnrs([f.rich_pnr()])
-    code, out, _ = _main(["lifecycle", "run", "--dry-run", "--json", "--quiet",
+    code, out, _ = run(["lifecycle", "run", "--dry-run", "--json", "--quiet",
                           "--now", "2026-09-01T00:00:00Z", *db], capsys)  # fmt: skip
     assert code == 0
     doc = json.loads(out)
     assert doc["dry_run"]
     assert doc["deleted_pnrs"] == 1
-    code, out, _ = _main(["staff", "seed-demo", *db], capsys)
+    code, out, _ = run(["staff", "seed-demo", *db], capsys)
     assert code == 0
     retain = ["lifecycle", "retain", RICH, "1", "--kind", "case", "--reference", "PJF-7",
               "--grounds", "a case of the federal police", *db]  # fmt: skip
-    assert _main([*retain, "--as", "FP-0233"], capsys)[0] == 10  # not the unit's management
-    code, out, _ = _main([*retain, "--as", "PIU-H01"], capsys)
+    assert run([*retain, "--as", "FP-0233"], capsys)[0] == 10  # not the unit's management
+    code, out, _ = run([*retain, "--as", "PIU-H01"], capsys)
     assert code == 0
     assert "kept beyond six months" in out
     bad = ["lifecycle", "retain", RICH, "9", "--kind", "case", "--reference", "PJF-7",
            "--grounds", "a case of the federal police", "--as", "PIU-H01", *db]  # fmt: skip
-    assert _main(bad, capsys)[0] == 5  # no such passenger
-    code, out, err = _main(["lifecycle", "run", *db], capsys)
+    assert run(bad, capsys)[0] == 5  # no such passenger
+    code, out, err = run(["lifecycle", "run", *db], capsys)
     assert code == 0
     assert "deleted passengers: 2" in out
     assert "kept passengers: 1" in out
     assert "6 months" in err
-    code, _, err = _main(["lifecycle", "run", "--now", "2999-01-01", *db], capsys)
+    code, _, err = run(["lifecycle", "run", "--now", "2999-01-01", *db], capsys)
     assert code == 2
     assert "future" in err
-    code, out, _ = _main(["lifecycle", "runs", *db], capsys)
+    code, out, _ = run(["lifecycle", "runs", *db], capsys)
     assert code == 0
     assert "cjeu-2022" in out
     keys = tmp_path / "keys"
-    assert _main(["lifecycle", "keygen", "--out", str(keys)], capsys)[0] == 0
+    assert run(["lifecycle", "keygen", "--out", str(keys)], capsys)[0] == 0
     assert (keys / "unseal.key").stat().st_mode & 0o777 == 0o600
-    assert _main(["lifecycle", "keygen", "--out", str(keys)], capsys)[0] == 2
+    assert run(["lifecycle", "keygen", "--out", str(keys)], capsys)[0] == 2
 
 
 def test_pnr_table_columns_sealed_cover_the_masking_table() -> None:

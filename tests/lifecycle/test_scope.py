@@ -19,12 +19,12 @@ from piu_lab import api
 from piu_lab.access.persist import save_operations
 from piu_lab.access.seed import DPO_CODE, HEAD_CODE, demo_operations
 from piu_lab.audit import AuditLog
-from piu_lab.cli import main
 from piu_lab.criteria import lint, load_criterion
 from piu_lab.criteria.catalogue import Protection, field_spec, stored_fields
 from piu_lab.criteria.features import FEATURE_COLUMNS
 from piu_lab.store.schema_lifecycle import scope_refusal
 from piu_lab.synth.paxlst import paxlst_message
+from tests.cli_run import run
 from tests.criteria.conftest import base
 from tests.factories import manifest, scope_decision
 from tests.ingest.messages import flight_message, journey_pnr
@@ -384,16 +384,6 @@ def test_r_scope_02_the_ocam_level_is_never_a_passenger_feature() -> None:
 
 
 # -- the command line --------------------------------------------------------------------------
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_r_scope_02_scope_add_list_revoke_on_the_command_line(
