@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import ipywidgets as w
+import pandas as pd
 
 import piu_lab.api as api
 from widgets import figures
@@ -42,6 +43,18 @@ class SituationView:
         self.tables = {name: w.HTML() for name in ("open_hits", "carriers", "timeliness")}
         self.refresh_button.on_click(lambda _b: self.refresh())
         out = self.outputs
+        # Two figures at first; the others are drawn when their section is opened (the page's
+        # first render is what people wait for: each plotly figure costs the browser ~0.5 s).
+        self.more = w.Accordion(
+            children=[
+                w.HBox([out["deadlines"], out["hits"]]),
+                w.HBox([out["timeliness"], out["coverage"]]),
+            ],
+            titles=("Deadlines and hits by source", "Push timeliness and coverage by carrier"),
+        )
+        self.more.selected_index = None
+        self.more.observe(lambda _c: self.draw_more(), names="selected_index")
+        self._metrics: pd.DataFrame | None = None
         parts: list[w.Widget] = [banner(session)] if show_banner else []
         parts += [
             w.HTML("<h3>Situation</h3>"),
@@ -51,8 +64,7 @@ class SituationView:
             w.HBox([out["volumes"], out["places"]]),
             w.HTML("<h4>Open hits by service</h4>"),
             self.tables["open_hits"],
-            w.HBox([out["deadlines"], out["hits"]]),
-            w.HBox([out["timeliness"], out["coverage"]]),
+            self.more,
             w.HTML("<h4>Coverage by carrier</h4>"),
             self.tables["carriers"],
             w.HTML(
@@ -82,12 +94,25 @@ class SituationView:
         )
         set_figure(self.outputs["volumes"], figures.volumes_figure(found.volumes))
         set_figure(self.outputs["places"], figures.places_figure(found.airports))
-        set_figure(self.outputs["timeliness"], figures.timeliness_figure(found.timeliness))
-        set_figure(self.outputs["coverage"], figures.coverage_figure(found.carriers))
-        set_figure(self.outputs["deadlines"], figures.deadlines_figure(found.deadlines))
-        if metrics is not None:
-            set_figure(self.outputs["hits"], figures.hits_by_source_figure(metrics))
+        self._metrics = metrics
+        for name in ("deadlines", "hits", "timeliness", "coverage"):
+            self.outputs[name].outputs = ()
+        self.draw_more()
         self.tables["open_hits"].value = frame_html(found.open_hits)
         self.tables["carriers"].value = frame_html(found.carriers)
         self.tables["timeliness"].value = frame_html(found.timeliness)
         return found
+
+    def draw_more(self, *, everything: bool = False) -> None:
+        """Draw the figures of the open section (all of them with ``everything``)."""
+        found, index = self.situation, self.more.selected_index
+        if found is None:
+            return
+        out = self.outputs
+        if everything or index == 0:
+            set_figure(out["deadlines"], figures.deadlines_figure(found.deadlines))
+            if self._metrics is not None:
+                set_figure(out["hits"], figures.hits_by_source_figure(self._metrics))
+        if everything or index == 1:
+            set_figure(out["timeliness"], figures.timeliness_figure(found.timeliness))
+            set_figure(out["coverage"], figures.coverage_figure(found.carriers))

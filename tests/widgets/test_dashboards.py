@@ -62,6 +62,10 @@ def test_the_situation_dashboard_shows_counts_and_figures(db_path: Path) -> None
     assert view.situation is not None
     assert view.situation.journeys > 0
     assert "passenger-journeys departing" in view.headline.value
+    assert not view.outputs["coverage"].outputs  # drawn when its section is opened
+    view.more.selected_index = 1
+    assert view.outputs["coverage"].outputs
+    view.draw_more(everything=True)
     for name, output in view.outputs.items():
         assert output.outputs, name
         assert "application/vnd.plotly.v1+json" in output.outputs[0]["data"]
