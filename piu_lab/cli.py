@@ -35,6 +35,7 @@ from piu_lab.cli_requests import requests_group
 from piu_lab.cli_scope import scope
 from piu_lab.cli_serve import DEMO_USER, serve, serve_dashboards
 from piu_lab.cli_staff import staff
+from piu_lab.demo_loader import HISTORY_MONTHS
 from piu_lab.store import open_store
 from piu_lab.store.roles import grant_application_role
 
@@ -202,7 +203,7 @@ def synth(days: int, scale: str, seed: int, out: Path, quiet: bool) -> None:
 @click.option(
     "--history-months",
     type=click.IntRange(0, 24),
-    default=8,
+    default=HISTORY_MONTHS,
     show_default=True,
     help="Months of history before the main days (one small day per month), then one "
     "lifecycle run: masked, kept and deleted data all exist (0: none).",

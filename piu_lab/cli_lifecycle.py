@@ -17,6 +17,7 @@ import click
 from piu_lab import api
 from piu_lab import cli_common as _common
 from piu_lab.cli_common import DB_OPTION
+from piu_lab.lifecycle.retention import RETENTION_KINDS
 from piu_lab.lifecycle.sealing import keygen
 
 __all__ = ["lifecycle"]
@@ -95,7 +96,7 @@ def run(
 @lifecycle.command("retain")
 @click.argument("pnr_id")
 @click.argument("pax_ref")
-@click.option("--kind", type=click.Choice(["case", "decision"]), required=True)
+@click.option("--kind", type=click.Choice(RETENTION_KINDS), required=True)
 @click.option("--reference", required=True, help="The case's or the decision's reference.")
 @click.option("--grounds", required=True, help="Why this passenger is kept.")
 @click.option("--as", "actor", metavar="CODE", required=True, help="Identification code.")
